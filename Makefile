@@ -1,0 +1,37 @@
+# Layanan TI — the two commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := run.py
+
+.PHONY: install translations run serve test test-fast lint postgres clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/python scripts/translations.py compile
+
+# Install, migrate, seed the demo once, serve on http://127.0.0.1:8080 with the clock running.
+run: install
+	$(BIN)/flask db upgrade
+	test -f instance/.demo-seeded || ($(BIN)/flask seed demo && touch instance/.demo-seeded)
+	START_CLOCK=1 $(BIN)/python run.py
+
+postgres:
+	scripts/start-postgres.sh
+
+# Every test, on SQLite and on PostgreSQL.
+test: install postgres
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check app reports seeds tests scripts config.py run.py
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,85 @@
+"""Layanan TI: the IT-work procedure of DPMPTSP Kota Denpasar as a Flask-AppBuilder app."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+from app.extensions import csrf, db, mail, migrate
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: object | str = "config.Config", **overrides) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    _configure(app, config, overrides)
+    _init_extensions(app)
+    with app.app_context():
+        appbuilder = AppBuilder(update_perms=False)
+        appbuilder.init_app(app, db.session)
+        _register_views(appbuilder)
+        appbuilder.post_init()
+        _register_template_helpers(app)
+    _register_cli(app)
+    return app
+
+
+def _configure(app: Flask, config, overrides: dict) -> None:
+    app.config.from_object(config)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "layanan.db")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    app.config.setdefault(
+        "ATTACHMENT_FOLDER", os.path.join(app.instance_path, "attachments")
+    )
+    from app.security.passwords import validate_password
+
+    app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = validate_password
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Concurrent readers while one writer works; wait instead of failing on a lock.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+
+        with app.app_context():
+            @event.listens_for(db.engine, "connect")
+            def _sqlite_pragmas(dbapi_connection, _record):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA busy_timeout=30000")
+                cursor.close()
+
+
+def _register_views(appbuilder: AppBuilder) -> None:
+    from app.views import register_views
+
+    register_views(appbuilder)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app import timeutil
+    from app.workflow.rules import STATES
+
+    app.jinja_env.filters["tanggal"] = timeutil.format_date
+    app.jinja_env.filters["jam"] = timeutil.format_time
+    app.jinja_env.filters["waktu"] = timeutil.format_datetime
+    app.jinja_env.globals["STATE_LABELS"] = STATES
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,161 @@
+"""FM-02 screens: check items, holidays, rounds and incidents."""
+
+from __future__ import annotations
+
+from flask_appbuilder import ModelView
+from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+
+from app.checklist.models import (
+    CATEGORIES,
+    HOLIDAY_KINDS,
+    INCIDENT_STATES,
+    PROBE_KINDS,
+    ROUND_STATES,
+    CheckItem,
+    ChecklistRound,
+    Holiday,
+    Incident,
+)
+from app.common import EagerSQLAInterface, current_actor
+from app.security import roles as R
+from app.timeutil import format_date, format_datetime
+
+ITEM_LABELS = {
+    "code": _l("Code"), "category": _l("Category"), "name": _l("Check item"),
+    "how_to_check": _l("How to check"), "expected": _l("Expected condition"),
+    "order": _l("Order"), "active": _l("Active"), "probe_kind": _l("Automatic probe"),
+    "probe_target": _l("Probe target"), "probe_expect": _l("Probe expectation"),
+}
+
+
+class CheckItemView(ModelView):
+    datamodel = SQLAInterface(CheckItem)
+    class_permission_name = R.CHECK_ITEM
+    method_permission_name = R.VIEW_VERBS
+    base_permissions = ["can_read", "can_write"]
+    base_order = ("order", "asc")
+    list_title = _l("Check items")
+    list_columns = ["order", "category", "name", "expected", "probe_kind", "active"]
+    add_columns = edit_columns = ["code", "category", "name", "how_to_check", "expected", "order",
+                                  "active", "probe_kind", "probe_target", "probe_expect"]
+    search_columns = ["category", "name", "active"]
+    label_columns = ITEM_LABELS
+    add_form_extra_fields = {
+        "category": SelectField(_l("Category"), choices=[(c, c) for c in CATEGORIES]),
+        "probe_kind": SelectField(_l("Automatic probe"),
+                                  choices=[("", "-")] + list(PROBE_KINDS.items())),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+
+
+class CheckItemApi(ModelRestApi):
+    resource_name = "check_item"
+    allow_browser_login = False
+    datamodel = SQLAInterface(CheckItem)
+    class_permission_name = R.CHECK_ITEM
+    method_permission_name = R.API_VERBS
+    base_permissions = ["can_read", "can_write"]
+    base_order = ("order", "asc")
+    list_columns = ["id", "code", "category", "name", "how_to_check", "expected", "order",
+                    "active", "probe_kind", "probe_target", "probe_expect"]
+    show_columns = add_columns = edit_columns = list_columns[1:]
+
+
+class HolidayView(ModelView):
+    datamodel = SQLAInterface(Holiday)
+    class_permission_name = R.MASTER
+    method_permission_name = R.VIEW_VERBS
+    base_order = ("date", "asc")
+    list_title = _l("Holidays and joint leave")
+    list_columns = ["date", "name", "kind"]
+    add_columns = edit_columns = ["date", "name", "kind"]
+    search_columns = ["date", "name", "kind"]
+    label_columns = {"date": _l("Date"), "name": _l("Name"), "kind": _l("Kind")}
+    formatters_columns = {"date": lambda d: format_date(d, with_weekday=True),
+                          "kind": lambda k: HOLIDAY_KINDS.get(k, k)}
+    add_form_extra_fields = {"kind": SelectField(_l("Kind"), choices=list(HOLIDAY_KINDS.items()),
+                                                 default="edaran")}
+    edit_form_extra_fields = add_form_extra_fields
+
+
+ROUND_LABELS = {"date": _l("Date"), "slot": _l("Check time"), "status": _l("Status"),
+                "officer": _l("IT officer"), "submitted_at": _l("Submitted at")}
+
+
+class ChecklistRoundView(ModelView):
+    datamodel = EagerSQLAInterface(ChecklistRound, eager=("officer",))
+    class_permission_name = R.ROUND
+    method_permission_name = R.VIEW_VERBS
+    base_permissions = ["can_read", "can_act"]
+    base_order = ("date", "desc")
+    list_title = _l("Checklist rounds")
+    list_columns = ["date", "slot", "status", "officer", "submitted_at"]
+    search_columns = ["date", "status"]
+    label_columns = ROUND_LABELS
+    formatters_columns = {"date": lambda d: format_date(d, with_weekday=True),
+                          "status": lambda s: ROUND_STATES.get(s, s),
+                          "submitted_at": format_datetime}
+
+
+class ChecklistRoundApi(ModelRestApi):
+    resource_name = "checklist_round"
+    allow_browser_login = False
+    datamodel = EagerSQLAInterface(ChecklistRound, eager=("officer",))
+    class_permission_name = R.ROUND
+    method_permission_name = R.API_VERBS
+    base_permissions = ["can_read", "can_act"]
+    base_order = ("date", "desc")
+    list_columns = ["id", "date", "slot", "status", "officer.id", "officer.username",
+                    "submitted_at"]
+    show_columns = list_columns
+    search_columns = ["date", "status", "slot"]
+
+
+INCIDENT_LABELS = {
+    "occurred_at": _l("Occurred at"), "system": _l("System / module"),
+    "description": _l("What happened"), "impact": _l("Impact"), "status": _l("Status"),
+    "reported_by": _l("Reported by"), "recorded_by": _l("Recorded by"),
+    "action_taken": _l("Action taken"), "resolved_at": _l("Resolved at"),
+}
+
+
+class IncidentView(ModelView):
+    datamodel = EagerSQLAInterface(Incident, eager=("system", "reported_by"))
+    class_permission_name = R.INCIDENT
+    method_permission_name = R.VIEW_VERBS
+    base_permissions = ["can_read", "can_write", "can_act"]
+    base_order = ("occurred_at", "desc")
+    list_title = _l("SIM incidents")
+    list_columns = ["occurred_at", "system", "description", "status", "reported_by"]
+    add_columns = ["occurred_at", "system", "description", "impact"]
+    edit_columns = ["occurred_at", "system", "description", "impact"]
+    search_columns = ["occurred_at", "status", "description"]
+    label_columns = INCIDENT_LABELS
+    formatters_columns = {"occurred_at": format_datetime, "resolved_at": format_datetime,
+                          "status": lambda s: INCIDENT_STATES.get(s, s)}
+
+    def pre_add(self, item):
+        item.reported_by_id = current_actor().id
+        item.status = "open"
+
+
+class IncidentApi(ModelRestApi):
+    resource_name = "incident"
+    allow_browser_login = False
+    datamodel = EagerSQLAInterface(Incident, eager=("system", "reported_by"))
+    class_permission_name = R.INCIDENT
+    method_permission_name = R.API_VERBS
+    base_permissions = ["can_read", "can_write", "can_act"]
+    base_order = ("occurred_at", "desc")
+    list_columns = ["id", "occurred_at", "system.id", "system.name", "description", "impact",
+                    "status", "reported_by.username", "action_taken", "resolved_at"]
+    show_columns = list_columns
+    add_columns = ["occurred_at", "system_id", "description", "impact"]
+    edit_columns = add_columns
+
+    def pre_add(self, item):
+        item.reported_by_id = current_actor().id
+        item.status = "open"

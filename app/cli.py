@@ -1,0 +1,67 @@
+"""Flask commands: `init-roles`, `seed demo`, `calendar seed` (SPEC §7)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+from app.timeutil import parse_now, to_wita
+
+NOW_OPTION = click.option("--now", "now_text", default=None,
+                          help="Run as of this ISO time (WITA when no offset is given).")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(init_roles)
+    app.cli.add_command(seed)
+    app.cli.add_command(calendar_cli)
+
+
+@click.command("init-roles")
+@click.option("--exact", is_flag=True, help="Also remove permissions added to these roles by hand.")
+def init_roles(exact: bool) -> None:
+    """Create the roles of SPEC §2 with their permissions (idempotent)."""
+    from app.security.roles import sync_roles
+
+    appbuilder = current_app.appbuilder
+    sm = appbuilder.sm
+    # FAB grants every permission to the admin role it finds; make sure it exists first.
+    for name in (sm.auth_role_admin, sm.auth_role_public):
+        sm.find_role(name) or sm.add_role(name)
+    appbuilder.add_permissions(update_perms=True)
+    added = sync_roles(appbuilder.sm, exact=exact)
+    db.session.commit()
+    click.echo("Peran diperbarui: " + ", ".join(f"{k} (+{v})" for k, v in added.items()))
+
+
+seed = AppGroup("seed", help="Load demo or reference data.")
+
+
+@seed.command("demo")
+@NOW_OPTION
+@click.option("--no-samples", is_flag=True, help="Without the sample requests.")
+def seed_demo(now_text: str | None, no_samples: bool) -> None:
+    """Units, demo users, master lists, holidays and sample requests (idempotent)."""
+    from seeds.loader import load_demo
+
+    init_roles.callback(exact=False)
+    result = load_demo(parse_now(now_text), with_samples=not no_samples)
+    click.echo("Data demo: " + ", ".join(f"{k}={v}" for k, v in result.items()))
+
+
+calendar_cli = AppGroup("calendar", help="The office calendar (holidays).")
+
+
+@calendar_cli.command("seed")
+@click.option("--year", type=int, default=None, help="Year to add (default: this year).")
+@NOW_OPTION
+def calendar_seed(year: int | None, now_text: str | None) -> None:
+    """Add a year's national holidays, cuti bersama and Bali's days to the holiday table."""
+    from app.checklist import calendar
+
+    year = year or to_wita(parse_now(now_text)).year
+    added = calendar.seed_year(year)
+    db.session.commit()
+    click.echo(f"Hari libur {year}: {added} ditambahkan.")

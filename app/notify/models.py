@@ -1,0 +1,47 @@
+"""The outbox: mail written in the action's transaction, sent afterwards (SPEC §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from flask_appbuilder import Model
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.timeutil import utcnow
+
+OUTBOX_STATES = {"queued": "Antre", "sent": "Terkirim", "failed": "Gagal (dicoba lagi)"}
+
+
+class Outbox(Model):
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Unique when set: a digest or a missed-round notice is queued once per person and day.
+    dedupe_key: Mapped[Optional[str]] = mapped_column(String(120), unique=True)
+    event: Mapped[str] = mapped_column(String(40), nullable=False)
+    recipient_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    recipient_email: Mapped[str] = mapped_column(String(320), nullable=False)
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    body_text: Mapped[str] = mapped_column(Text, nullable=False)
+    body_html: Mapped[Optional[str]] = mapped_column(Text)
+    request_id: Mapped[Optional[int]] = mapped_column(ForeignKey("service_request.id"))
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    sent_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+    recipient = relationship("AppUser")
+
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+
+class JobState(Model):
+    """When each time-driven job last ran (for /health and for 'once per day' jobs)."""
+
+    __tablename__ = "job_state"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    detail: Mapped[Optional[str]] = mapped_column(Text)

@@ -1,0 +1,123 @@
+"""Queue mail in the caller's transaction; `sender` delivers it later (SPEC §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from flask import current_app
+
+from app.extensions import db
+from app.notify.models import Outbox
+from app.notify.templates import FOOTER, REQUEST_EVENTS
+from app.security import access
+from app.security import roles as R
+from app.timeutil import format_date, today_wita, utcnow
+from app.workflow.rules import NOTIFY
+
+FORM_NAMES = {
+    "improvement": "Permintaan Penyempurnaan Sistem IT",
+    "support": "Permintaan Dukungan Petugas IT",
+}
+URL_PATHS = {"improvement": "improvementrequestview", "support": "supportrequestview"}
+
+
+def request_link(req) -> str:
+    base = current_app.config["APP_BASE_URL"]
+    return f"{base}/{URL_PATHS[req.kind]}/show/{req.id}"
+
+
+def recipients(relation: str, req, day: dt.date) -> list:
+    from app.security.models import AppUser, Unit
+
+    if relation == "requester":
+        return [req.requester]
+    if relation == "officer":
+        return [db.session.get(AppUser, req.officer_id)] if req.officer_id else []
+    if relation == "kasi":
+        return access.users_with_role(R.KASI)
+    if relation == "kabid":
+        return access.users_with_role(R.KABID)
+    if relation == "unit_head":
+        unit = db.session.get(Unit, req.unit_id)
+        if unit is None or unit.head is None:
+            return []
+        people = [unit.head]
+        # While the head is away the acting official (Plh) is told as well.
+        from app.security.models import Absence
+
+        for absence in db.session.query(Absence).filter(
+            Absence.user_id == unit.head_id, Absence.start_date <= day,
+            Absence.end_date >= day, Absence.acting_user_id.isnot(None),
+        ):
+            people.append(absence.acting_user)
+        return people
+    raise ValueError(relation)
+
+
+def html_body(text: str) -> str:
+    paragraphs = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n"))
+    return f"<div style=\"font-family:Arial,sans-serif;font-size:14px\">{paragraphs}</div>"
+
+
+def queue(event: str, user, subject: str, text: str, *, request_id=None, dedupe_key=None,
+          now: dt.datetime | None = None) -> Outbox | None:
+    if user is None or not user.email or not user.active:
+        return None
+    row = Outbox(
+        event=event, recipient_id=user.id, recipient_email=user.email, subject=subject[:300],
+        body_text=text, body_html=html_body(text), request_id=request_id, dedupe_key=dedupe_key,
+        created_at=now or utcnow(), next_attempt_at=now or utcnow(),
+    )
+    db.session.add(row)
+    return row
+
+
+def context(req, actor, **extra) -> dict:
+    from app.security.models import AppUser
+
+    officer = db.session.get(AppUser, req.officer_id) if req.officer_id else None
+    pending = [a for a in req.assignments if a.approval == "pending"]
+    if req.proposal_feasible and pending:
+        proposal = (f"layak, ditugaskan kepada {pending[-1].officer.full_name} "
+                    f"dengan target {format_date(pending[-1].target_date)}")
+    else:
+        proposal = f"tidak layak — {req.proposal_note or '-'}"
+    stamp = extra.get("stamp")
+    return {
+        "number": req.number or f"(draf #{req.id})",
+        "title": req.title,
+        "form_name": FORM_NAMES[req.kind],
+        "actor": actor.full_name,
+        "requester": req.requester.full_name,
+        "unit": req.unit.name if req.unit else "-",
+        "officer": officer.full_name if officer else "-",
+        "target_date": format_date(req.target_date),
+        "note": req.history[-1].note if req.history and req.history[-1].note else "-",
+        "proposal": proposal,
+        "decision": "ditugaskan kepada " + officer.full_name if req.status == "in_progress"
+        and officer else "tidak layak dikerjakan",
+        "reason": extra.get("reason") or req.proposal_note or "-",
+        "stamp_line": f"\n\n{stamp}." if stamp else "",
+        "link": request_link(req),
+    }
+
+
+def queue_request_event(event: str, req, actor, *, now=None, **extra) -> list[Outbox]:
+    """Queue the event's email to everyone SPEC §5 names; never to the actor themself."""
+    if event not in NOTIFY:
+        return []  # e.g. a cancelled draft tells nobody
+    db.session.flush()  # history and assignments are visible to the templates
+    subject_tpl, body_tpl = REQUEST_EVENTS[event]
+    ctx = context(req, actor, **extra)
+    subject, body = subject_tpl.format(**ctx), (body_tpl + FOOTER).format(**ctx)
+    day = today_wita(now)
+    rows, seen = [], {actor.id}
+    for relation in NOTIFY[event]:
+        for person in recipients(relation, req, day):
+            if person is not None and person.id not in seen:
+                seen.add(person.id)
+                row = queue(event, person, subject, body, request_id=req.id, now=now)
+                if row is not None:
+                    rows.append(row)
+    return rows

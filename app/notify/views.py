@@ -1,0 +1,30 @@
+"""The outbox page for the Admin and the Kasi (queued, sent, failing)."""
+
+from flask_appbuilder import ModelView
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from app.notify.models import OUTBOX_STATES, Outbox
+from app.security import roles as R
+from app.timeutil import format_datetime
+
+
+class OutboxView(ModelView):
+    datamodel = SQLAInterface(Outbox)
+    class_permission_name = R.OUTBOX
+    method_permission_name = R.VIEW_VERBS
+    base_permissions = ["can_read", "can_act"]
+    base_order = ("id", "desc")
+    list_title = _l("Outgoing mail")
+    list_columns = ["created_at", "recipient_email", "subject", "status", "attempts", "last_error"]
+    show_columns = ["created_at", "event", "recipient_email", "subject", "body_text", "status",
+                    "attempts", "next_attempt_at", "sent_at", "last_error"]
+    search_columns = ["status", "recipient_email", "subject", "event"]
+    label_columns = {"created_at": _l("Queued at"), "recipient_email": _l("Recipient"),
+                     "subject": _l("Subject"), "status": _l("Status"), "attempts": _l("Attempts"),
+                     "last_error": _l("Last error"), "body_text": _l("Message"),
+                     "sent_at": _l("Sent at"), "next_attempt_at": _l("Next attempt"),
+                     "event": _l("Event")}
+    formatters_columns = {"created_at": format_datetime, "sent_at": format_datetime,
+                          "next_attempt_at": format_datetime,
+                          "status": lambda s: OUTBOX_STATES.get(s, s)}

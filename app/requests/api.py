@@ -1,0 +1,178 @@
+"""REST API for both request kinds (SPEC §7), including the workflow actions."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_appbuilder.api import ModelRestApi, expose, protect, safe
+
+from app.common import VISIBLE_REQUESTS, EagerSQLAInterface, current_actor
+from app.extensions import db
+from app.requests.models import (
+    PRIORITIES,
+    ImprovementRequest,
+    SimSystem,
+    SupportRequest,
+    SupportType,
+)
+from app.requests.views import LIST_EAGER, edit_refusal, fill_new_request
+from app.security import access
+from app.security import roles as R
+from app.timeutil import today_wita
+from app.workflow import service
+
+COMMON_COLUMNS = [
+    "id", "number", "title", "status", "unit.id", "unit.name", "requester.id",
+    "requester.username", "officer.id", "officer.username", "target_date", "submitted_at",
+    "created_at", "version",
+]
+
+
+TEXT_LIMITS = {"title": 200, "location": 200}
+REQUIRED = {
+    ImprovementRequest: ("title", "system_id", "current_condition", "proposed_improvement",
+                         "reason", "priority"),
+    SupportRequest: ("title", "support_type_id", "description"),
+}
+MASTER_LISTS = {"system_id": SimSystem, "support_type_id": SupportType}
+
+
+def field_errors(model, data, partial: bool) -> dict[str, list[str]]:
+    """Per-field Indonesian messages for what marshmallow does not know (required, lists)."""
+    if not isinstance(data, dict):
+        return {}  # FAB answers non-JSON bodies itself
+    errors: dict[str, list[str]] = {}
+    for name in REQUIRED[model]:
+        if (not partial or name in data) and data.get(name) in (None, ""):
+            errors[name] = ["Kolom ini wajib diisi."]
+    for name, value in data.items():
+        if isinstance(value, str) and len(value) > TEXT_LIMITS.get(name, 5000):
+            errors[name] = [f"Maksimal {TEXT_LIMITS.get(name, 5000)} karakter."]
+    if data.get("priority") not in (None, "") and data.get("priority") not in PRIORITIES:
+        errors["priority"] = ["Prioritas harus rendah, sedang, atau tinggi."]
+    for name, master in MASTER_LISTS.items():
+        value = data.get(name)
+        if value in (None, "") or name in errors:
+            continue
+        row = db.session.get(master, value) if isinstance(value, int) else None
+        if row is None or not row.active:
+            errors[name] = ["Pilihan tidak ditemukan atau tidak aktif."]
+    return errors
+
+
+class RequestApi(ModelRestApi):
+    allow_browser_login = False
+    method_permission_name = R.API_VERBS
+    base_permissions = ["can_read", "can_write", "can_act"]  # requests are never deleted
+    base_filters = VISIBLE_REQUESTS
+    base_order = ("id", "desc")
+    list_columns = COMMON_COLUMNS
+    order_columns = ["id", "number", "title", "status", "target_date", "submitted_at"]
+    search_columns = ["number", "title", "status", "target_date", "submitted_at"]
+    kind_columns: list[str] = []
+
+    def __init__(self):
+        self.show_columns = COMMON_COLUMNS + self.kind_columns
+        self.add_columns = ["title"] + self.kind_columns
+        self.edit_columns = self.add_columns
+        super().__init__()
+
+    def pre_add(self, item):
+        fill_new_request(item, current_actor())
+
+    def post_headless(self):
+        user = current_actor()
+        if not getattr(user, "unit_id", None):
+            return self.response_400(
+                message={"unit": ["Akun Anda belum terdaftar pada unit kerja; hubungi Admin."]}
+            )
+        errors = field_errors(self.datamodel.obj, request.get_json(silent=True), partial=False)
+        if errors:
+            return self.response_400(message=errors)
+        return super().post_headless()
+
+    def put_headless(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        refusal = edit_refusal(item, current_actor())
+        if refusal:
+            status = 403 if item.requester_id != current_actor().id else 409
+            return self.response(status, message=refusal)
+        errors = field_errors(self.datamodel.obj, request.get_json(silent=True), partial=True)
+        if errors:
+            return self.response_400(message=errors)
+        return super().put_headless(pk)
+
+    @expose("/<int:pk>/actions/<action>", methods=["POST"])
+    @protect()
+    @safe
+    def perform_action(self, pk: int, action: str):
+        """Apply a workflow action (SPEC §3) to a request.
+        ---
+        post:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          - in: path
+            schema:
+              type: string
+            name: action
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+          responses:
+            200:
+              description: The request after the action
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              description: Not allowed for this user
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Not allowed in the current state, or changed meanwhile
+        """
+        user = current_actor()
+        payload = request.get_json(silent=True)
+        if payload is None:
+            payload = {} if not request.data else None
+        if payload is None or not isinstance(payload, dict):
+            return self.response(400, message="Data harus berupa objek JSON.",
+                                 errors={"_schema": "Data harus berupa objek JSON."})
+        version = payload.pop("version", None)
+        model = self.datamodel.obj
+        try:
+            req = service.load_for_update(model, pk, access.request_visibility(user, today_wita()))
+            if version is not None and not isinstance(version, int):
+                raise service.WorkflowError(400, "Periksa kembali isian Anda.",
+                                            {"version": "Versi harus berupa angka."})
+            service.perform(req, action, user, payload, expected_version=version,
+                            number_formats=current_app.config["REQUEST_NUMBER_FORMAT"])
+        except service.WorkflowError as err:
+            body = {"message": err.message}
+            if err.errors:
+                body["errors"] = err.errors
+            return self.response(err.status, **body)
+        return self.response(200, id=req.id, result=self.show_model_schema.dump(req))
+
+
+class ImprovementRequestApi(RequestApi):
+    resource_name = "improvement_request"
+    class_permission_name = R.IMPROVEMENT
+    datamodel = EagerSQLAInterface(ImprovementRequest, eager=LIST_EAGER)
+    kind_columns = ["system_id", "current_condition", "proposed_improvement", "reason",
+                    "priority", "desired_date"]
+
+
+class SupportRequestApi(RequestApi):
+    resource_name = "support_request"
+    class_permission_name = R.SUPPORT
+    datamodel = EagerSQLAInterface(SupportRequest, eager=LIST_EAGER)
+    kind_columns = ["support_type_id", "description", "location", "needed_from", "needed_until"]
+

@@ -1,0 +1,228 @@
+"""FM-01 and FM-03: both kinds of request share one table and one workflow (SPEC §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from flask_appbuilder import Model
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.timeutil import utcnow
+
+PRIORITIES = {"rendah": "Rendah", "sedang": "Sedang", "tinggi": "Tinggi"}
+
+
+class SimSystem(Model):
+    """Master list: the SIM's systems and modules an improvement request names (FM-01)."""
+
+    __tablename__ = "sim_system"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class SupportType(Model):
+    """Master list: kinds of IT officer support (FM-03)."""
+
+    __tablename__ = "support_type"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class ServiceRequest(Model):
+    """What FM-01 and FM-03 have in common; `status` changes only through the workflow."""
+
+    __tablename__ = "service_request"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    number: Mapped[Optional[str]] = mapped_column(String(60), unique=True)
+    seq: Mapped[Optional[int]] = mapped_column(Integer)
+    year: Mapped[Optional[int]] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    status: Mapped[str] = mapped_column(String(32), nullable=False, default="draft")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    submitted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    updated_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # The current assignment, copied here so lists sort and filter without a join.
+    officer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    target_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # The Kasi's proposal while it waits for the Kabid (SOP 9.2.3/9.2.4).
+    proposal_feasible: Mapped[Optional[bool]] = mapped_column(Boolean)
+    proposal_note: Mapped[Optional[str]] = mapped_column(Text)
+
+    # FM-01 (improvement)
+    system_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sim_system.id"))
+    current_condition: Mapped[Optional[str]] = mapped_column(Text)
+    proposed_improvement: Mapped[Optional[str]] = mapped_column(Text)
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    priority: Mapped[Optional[str]] = mapped_column(String(10))
+    desired_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    # FM-03 (support)
+    support_type_id: Mapped[Optional[int]] = mapped_column(ForeignKey("support_type.id"))
+    description: Mapped[Optional[str]] = mapped_column(Text)
+    location: Mapped[Optional[str]] = mapped_column(String(200))
+    needed_from: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    needed_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+    requester = relationship("AppUser", foreign_keys=[requester_id])
+    unit = relationship("Unit")
+    officer = relationship("AppUser", foreign_keys=[officer_id])
+    system = relationship("SimSystem")
+    support_type = relationship("SupportType")
+    assignments = relationship(
+        "Assignment", back_populates="request", order_by="Assignment.id",
+        cascade="all, delete-orphan",
+    )
+    history = relationship(
+        "RequestHistory", back_populates="request", order_by="RequestHistory.id",
+        cascade="all, delete-orphan",
+    )
+    attachments = relationship(
+        "Attachment", back_populates="request", order_by="Attachment.id",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (
+        UniqueConstraint("kind", "year", "seq", name="uq_request_kind_year_seq"),
+        Index("ix_request_kind_status", "kind", "status"),
+        Index("ix_request_kind_unit", "kind", "unit_id"),
+        Index("ix_request_kind_requester", "kind", "requester_id"),
+        Index("ix_request_kind_officer", "kind", "officer_id"),
+        Index("ix_request_kind_target", "kind", "target_date"),
+        Index("ix_request_kind_submitted", "kind", "submitted_at"),
+    )
+    __mapper_args__ = {"polymorphic_on": "kind", "version_id_col": version}
+
+    def __repr__(self) -> str:
+        return self.number or f"Draf #{self.id}"
+
+    @property
+    def current_assignment(self) -> Optional["Assignment"]:
+        active = [a for a in self.assignments if a.is_current]
+        return active[-1] if active else None
+
+
+class ImprovementRequest(ServiceRequest):
+    """FM-DALAK-DAT-02-01 Formulir Permintaan Penyempurnaan Sistem IT (SOP 9.2)."""
+
+    form_code = "FM-DALAK-DAT-02-01"
+    __mapper_args__ = {"polymorphic_identity": "improvement"}
+
+
+class SupportRequest(ServiceRequest):
+    """FM-DALAK-DAT-02-03 Formulir Permintaan Dukungan Petugas IT (SOP 9.5)."""
+
+    form_code = "FM-DALAK-DAT-02-03"
+    __mapper_args__ = {"polymorphic_identity": "support"}
+
+
+class Assignment(Model):
+    """One assignment of an IT officer with a target date, kept after it ends (SOP 9.2.4, 9.3)."""
+
+    __tablename__ = "assignment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id"), nullable=False, index=True
+    )
+    officer_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False, index=True)
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    target_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    note: Mapped[Optional[str]] = mapped_column(Text)
+    # pending (waits for the Kabid), kabid (approved), kasi_alone (Kabid absent), declined
+    approval: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    approved_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    absence_reason: Mapped[Optional[str]] = mapped_column(Text)
+    # How it ended: done, obstacle, reassigned (None while it runs).
+    outcome: Mapped[Optional[str]] = mapped_column(String(20))
+    outcome_note: Mapped[Optional[str]] = mapped_column(Text)
+    ended_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    completed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+
+    request = relationship("ServiceRequest", back_populates="assignments")
+    officer = relationship("AppUser", foreign_keys=[officer_id])
+    assigned_by = relationship("AppUser", foreign_keys=[assigned_by_id])
+    approved_by = relationship("AppUser", foreign_keys=[approved_by_id])
+
+    @property
+    def is_current(self) -> bool:
+        return self.approval in ("kabid", "kasi_alone") and self.ended_at is None
+
+
+class RequestHistory(Model):
+    """Append-only trail of every action (SPEC §3)."""
+
+    __tablename__ = "request_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id"), nullable=False, index=True
+    )
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    from_state: Mapped[Optional[str]] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32), nullable=False)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    on_behalf_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    stamp: Mapped[Optional[str]] = mapped_column(Text)
+    note: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+    request = relationship("ServiceRequest", back_populates="history")
+    actor = relationship("AppUser", foreign_keys=[actor_id])
+    on_behalf_of = relationship("AppUser", foreign_keys=[on_behalf_of_id])
+
+
+class Attachment(Model):
+    """A file attached to a request, stored outside the static folder under a random name."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id"), nullable=False, index=True
+    )
+    original_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    content_type: Mapped[str] = mapped_column(String(80), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+    request = relationship("ServiceRequest", back_populates="attachments")
+    uploaded_by = relationship("AppUser")
+
+
+class NumberSequence(Model):
+    """Last number given per kind and year; row-locked at submit so numbers have no gaps."""
+
+    __tablename__ = "number_sequence"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -1,0 +1,303 @@
+"""Web UI for FM-01 and FM-03: list, form, and the request page with its workflow buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, DatePickerWidget
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_babel import gettext, lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.checklist import calendar
+from app.common import VISIBLE_REQUESTS, EagerSQLAInterface, current_actor
+from app.extensions import db
+from app.requests.models import (
+    PRIORITIES,
+    Assignment,
+    ImprovementRequest,
+    RequestHistory,
+    ServiceRequest,
+    SupportRequest,
+)
+from app.security import access
+from app.security import roles as R
+from app.timeutil import format_date, today_wita
+from app.workflow import rules, service
+
+REQUIRED = DataRequired(message="Kolom ini wajib diisi.")
+LIST_EAGER = ("unit", "requester", "officer")
+
+
+def status_label(code: str) -> str:
+    return gettext(rules.STATES.get(code, code))
+
+
+def status_badge(code: str) -> Markup:
+    css = {
+        "done": "success", "rejected": "danger", "cancelled": "default",
+        "in_progress": "primary", "obstacle_reported": "warning",
+    }.get(code, "info")
+    return Markup(f'<span class="label label-{css}">{escape(status_label(code))}</span>')
+
+
+def is_overdue(req: ServiceRequest, today: dt.date | None = None) -> bool:
+    """Derived, never stored (SPEC §3)."""
+    today = today or today_wita()
+    return req.status == "in_progress" and req.target_date is not None and today > req.target_date
+
+
+def edit_refusal(req: ServiceRequest, user) -> str | None:
+    """Only the requester edits, and only a draft (SPEC §3)."""
+    if req.requester_id != user.id:
+        return "Hanya pemohon yang dapat mengubah permintaan ini."
+    if req.status != "draft":
+        return "Permintaan hanya dapat diubah selama berstatus Draf."
+    return None
+
+
+def fill_new_request(item: ServiceRequest, user) -> None:
+    """A new request is a draft of the requester's own unit (SPEC §3)."""
+    if not getattr(user, "unit_id", None):
+        raise ValueError("Akun Anda belum terdaftar pada unit kerja; hubungi Admin.")
+    item.requester_id = user.id
+    item.unit_id = item.unit_id or user.unit_id
+    item.status = "draft"
+
+
+# Per kind: the form's fields in the order of the paper form, with their labels.
+DETAIL_FIELDS = {
+    "improvement": [
+        ("system", _l("System / module")),
+        ("current_condition", _l("Current condition")),
+        ("proposed_improvement", _l("Proposed improvement")),
+        ("reason", _l("Reason / benefit")),
+        ("priority", _l("Priority")),
+        ("desired_date", _l("Desired date")),
+    ],
+    "support": [
+        ("support_type", _l("Support type")),
+        ("description", _l("Description")),
+        ("location", _l("Location")),
+        ("needed_from", _l("Needed from")),
+        ("needed_until", _l("Needed until")),
+    ],
+}
+
+LABELS = {
+    "number": _l("Request number"),
+    "title": _l("Title"),
+    "unit": _l("Unit"),
+    "requester": _l("Requester"),
+    "status": _l("Status"),
+    "officer": _l("IT officer"),
+    "target_date": _l("Target date"),
+    "submitted_at": _l("Submitted at"),
+    "created_at": _l("Created at"),
+    **{name: label for fields in DETAIL_FIELDS.values() for name, label in fields},
+}
+
+
+def _format_target(value, item=None):
+    return format_date(value) if value else "-"
+
+
+class RequestView(ModelView):
+    """Shared by both kinds; a subclass names the model and its form fields."""
+
+    kind = ""
+    route_base_name = ""
+    show_template = "requests/show.html"
+    method_permission_name = R.VIEW_VERBS
+    base_filters = VISIBLE_REQUESTS
+    base_order = ("id", "desc")
+    base_permissions = ["can_read", "can_write", "can_act"]
+    list_columns = ["number", "title", "unit", "requester", "status", "officer", "target_date"]
+    search_columns = ["number", "title", "status", "target_date", "submitted_at"]
+    order_columns = ["number", "title", "status", "target_date", "submitted_at"]
+    label_columns = LABELS
+    formatters_columns = {"status": status_badge, "target_date": _format_target,
+                          "number": lambda v: v or gettext("Draft"),
+                          "officer": lambda v: v or "-"}
+    page_size = 25
+
+    @expose("/show/<int:pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        return self._render_show(self._visible(pk))
+
+    @expose("/act/<int:pk>/<action>", methods=["POST"])
+    @has_access
+    def act(self, pk, action):
+        """A workflow action from the request page (CSRF-protected form post)."""
+        req = self._visible(pk)
+        payload = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
+        version = request.form.get("version", type=int)
+        try:
+            service.perform(req, action, current_actor(), payload,
+                            number_formats=self._number_formats(), expected_version=version)
+        except service.WorkflowError as err:
+            if err.status == 404:
+                abort(404)
+            if err.status == 400:
+                return self._render_show(req, errors=err.errors, open_action=action,
+                                         form_data=payload, status=400)
+            flash(err.message, "danger")
+            return self._render_show(self._visible(pk), status=err.status)
+        label = rules.ACTIONS[action].label
+        flash(gettext("%(action)s: done.", action=gettext(label)), "success")
+        return redirect(url_for(f"{self.__class__.__name__}.show", pk=pk))
+
+    @expose("/edit/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        refusal = edit_refusal(self._visible(pk), current_actor())
+        if refusal:
+            flash(refusal, "warning")
+            return redirect(url_for(f"{self.__class__.__name__}.show", pk=pk))
+        widgets = self._edit(pk)
+        if not widgets:
+            return redirect(url_for(f"{self.__class__.__name__}.show", pk=pk))
+        return self.render_template(self.edit_template, title=self.edit_title, widgets=widgets,
+                                    related_views=self._related_views)
+
+    def pre_add(self, item):
+        fill_new_request(item, current_actor())
+
+    def post_add_redirect(self):
+        return redirect(url_for(f"{self.__class__.__name__}.list"))
+
+    # --- helpers --------------------------------------------------------------------
+
+    def _number_formats(self):
+        from flask import current_app
+
+        return current_app.config["REQUEST_NUMBER_FORMAT"]
+
+    def _visible(self, pk: int) -> ServiceRequest:
+        model = self.datamodel.obj
+        visible = access.request_visibility(current_actor(), today_wita())
+        req = db.session.execute(
+            select(model).where(model.id == pk, visible).options(
+                selectinload(model.assignments).selectinload(Assignment.officer),
+                selectinload(model.history).selectinload(RequestHistory.actor),
+                selectinload(model.history).selectinload(RequestHistory.on_behalf_of),
+                selectinload(model.attachments),
+            )
+        ).scalar_one_or_none()
+        if req is None:
+            abort(404)
+        return req
+
+    def _render_show(self, req, errors=None, open_action=None, form_data=None, status=200):
+        user = current_actor()
+        today = today_wita()
+        allowed = service.available_actions(user, req)
+        needs_officer = any(a.action.code in ("assess", "reassign") for a in allowed)
+        officers = access.users_with_role(R.PETUGAS_IT) if needs_officer else []
+        fields = [(label, self._field_value(req, name)) for name, label in DETAIL_FIELDS[req.kind]]
+        body = self.render_template(
+            self.show_template,
+            title=f"{req.form_code} — {req.number or gettext('Draft')}",
+            req=req,
+            fields=fields,
+            allowed=allowed,
+            officers=officers,
+            errors=errors or {},
+            open_action=open_action,
+            form_data=form_data or {},
+            overdue=is_overdue(req, today),
+            today=today,
+            min_target=today.isoformat(),
+            holidays=self._holiday_list(today) if needs_officer else [],
+            can_edit=edit_refusal(req, user) is None,
+            view_name=self.__class__.__name__,
+            status_label=status_label,
+            STATES=rules.STATES,
+            ACTIONS=rules.ACTIONS,
+        )
+        return body, status
+
+    @staticmethod
+    def _holiday_list(today: dt.date) -> list[str]:
+        """Non-working days ahead, for the date picker's immediate warning."""
+        return [d.isoformat() for d in calendar.holidays_between(today, today + dt.timedelta(days=400))]
+
+    @staticmethod
+    def _field_value(req, name):
+        value = getattr(req, name)
+        if name == "priority":
+            return PRIORITIES.get(value, value or "-")
+        if isinstance(value, dt.datetime):
+            from app.timeutil import format_datetime
+
+            return format_datetime(value)
+        if isinstance(value, dt.date):
+            return format_date(value)
+        return value if value not in (None, "") else "-"
+
+
+class ImprovementRequestView(RequestView):
+    kind = "improvement"
+    datamodel = EagerSQLAInterface(ImprovementRequest, eager=LIST_EAGER)
+    class_permission_name = R.IMPROVEMENT
+    list_title = _l("Improvement requests (FM-01)")
+    add_title = _l("New improvement request")
+    edit_title = _l("Edit improvement request")
+    show_title = _l("Improvement request")
+    add_columns = ["system", "title", "current_condition", "proposed_improvement", "reason",
+                   "priority", "desired_date"]
+    edit_columns = add_columns
+    add_form_query_rel_fields = {"system": [["active", FilterEqual, True]]}
+    edit_form_query_rel_fields = add_form_query_rel_fields
+    validators_columns = {
+        "system": [REQUIRED],
+        "title": [REQUIRED, Length(max=200, message="Maksimal 200 karakter.")],
+        "current_condition": [REQUIRED, Length(max=5000, message="Maksimal 5000 karakter.")],
+        "proposed_improvement": [REQUIRED, Length(max=5000, message="Maksimal 5000 karakter.")],
+        "reason": [REQUIRED, Length(max=5000, message="Maksimal 5000 karakter.")],
+    }
+    add_form_extra_fields = {
+        "priority": SelectField(
+            _l("Priority"), choices=list(PRIORITIES.items()), default="sedang",
+            validators=[REQUIRED],
+        ),
+        "desired_date": DateField(_l("Desired date"), validators=[Optional()],
+                                  widget=DatePickerWidget()),
+        "current_condition": TextAreaField(_l("Current condition"), widget=BS3TextAreaFieldWidget()),
+        "proposed_improvement": TextAreaField(_l("Proposed improvement"),
+                                              widget=BS3TextAreaFieldWidget()),
+        "reason": TextAreaField(_l("Reason / benefit"), widget=BS3TextAreaFieldWidget()),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+
+
+class SupportRequestView(RequestView):
+    kind = "support"
+    datamodel = EagerSQLAInterface(SupportRequest, eager=LIST_EAGER)
+    class_permission_name = R.SUPPORT
+    list_title = _l("Support requests (FM-03)")
+    add_title = _l("New support request")
+    edit_title = _l("Edit support request")
+    show_title = _l("Support request")
+    add_columns = ["support_type", "title", "description", "location", "needed_from",
+                   "needed_until"]
+    edit_columns = add_columns
+    add_form_query_rel_fields = {"support_type": [["active", FilterEqual, True]]}
+    edit_form_query_rel_fields = add_form_query_rel_fields
+    validators_columns = {
+        "support_type": [REQUIRED],
+        "title": [REQUIRED, Length(max=200, message="Maksimal 200 karakter.")],
+        "description": [REQUIRED, Length(max=5000, message="Maksimal 5000 karakter.")],
+        "location": [Length(max=200, message="Maksimal 200 karakter.")],
+    }
+    add_form_extra_fields = {
+        "description": TextAreaField(_l("Description"), widget=BS3TextAreaFieldWidget()),
+    }
+    edit_form_extra_fields = add_form_extra_fields

@@ -1,0 +1,78 @@
+"""Time in the office: stored as naive UTC, shown in WITA (Asia/Makassar)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+WITA = ZoneInfo("Asia/Makassar")
+UTC = dt.timezone.utc
+
+MONTHS_ID = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]
+DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, the form every timestamp column stores."""
+    return dt.datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_utc_naive(moment: dt.datetime) -> dt.datetime:
+    """Aware → naive UTC; naive values are taken as UTC already."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def to_wita(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(WITA)
+
+
+def parse_now(value: str | None) -> dt.datetime:
+    """`--now` values: ISO timestamps; without an offset they are WITA wall-clock times."""
+    if not value:
+        return utcnow()
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=WITA)
+    return to_utc_naive(moment)
+
+
+def today_wita(now: dt.datetime | None = None) -> dt.date:
+    return to_wita(now or utcnow()).date()
+
+
+def wita_to_utc(day: dt.date, hhmm: str) -> dt.datetime:
+    """The UTC moment of a WITA wall-clock time on a day (e.g. the 08:00 round)."""
+    hour, minute = (int(part) for part in hhmm.split(":"))
+    local = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=WITA)
+    return to_utc_naive(local)
+
+
+def format_date(day: dt.date | dt.datetime | None, with_weekday: bool = False) -> str:
+    """'28 November 2026' (or 'Sabtu, 28 November 2026'); datetimes are shown in WITA."""
+    if day is None:
+        return "-"
+    if isinstance(day, dt.datetime):
+        day = to_wita(day).date()
+    text = f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+    return f"{DAYS_ID[day.weekday()]}, {text}" if with_weekday else text
+
+
+def format_time(moment: dt.datetime | None) -> str:
+    """'08.00 WITA'."""
+    if moment is None:
+        return "-"
+    return to_wita(moment).strftime("%H.%M") + " WITA"
+
+
+def format_datetime(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "-"
+    return f"{format_date(moment)}, {format_time(moment)}"

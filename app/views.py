@@ -1,0 +1,60 @@
+"""Every view and API, and the menu as the office thinks of it (issue #2)."""
+
+from __future__ import annotations
+
+from flask_appbuilder import AppBuilder
+from flask_babel import lazy_gettext as _l
+
+from app.security import roles as R
+
+
+def register_views(appbuilder: AppBuilder) -> None:
+    from app.checklist.views import (
+        CheckItemApi,
+        CheckItemView,
+        ChecklistRoundApi,
+        ChecklistRoundView,
+        HolidayView,
+        IncidentApi,
+        IncidentView,
+    )
+    from app.notify.views import OutboxView
+    from app.requests.api import ImprovementRequestApi, SupportRequestApi
+    from app.requests.master_views import SimSystemView, SupportTypeView
+    from app.requests.views import ImprovementRequestView, SupportRequestView
+    from app.security.views import AbsenceApi, AbsenceView, SecurityLogView, UnitView
+
+    requests = dict(category=R.M_REQUESTS, category_label=_l("Requests"),
+                    category_icon="fa-inbox")
+    appbuilder.add_view(ImprovementRequestView, R.M_IMPROVEMENT,
+                        label=_l("Improvement requests (FM-01)"), icon="fa-wrench", **requests)
+    appbuilder.add_view(SupportRequestView, R.M_SUPPORT,
+                        label=_l("Support requests (FM-03)"), icon="fa-life-ring", **requests)
+    appbuilder.add_view(AbsenceView, R.M_ABSENCE, label=_l("Absences of officials"),
+                        icon="fa-plane", **requests)
+
+    checklist = dict(category=R.M_CHECKLIST, category_label=_l("SIM and server checklist"),
+                     category_icon="fa-check-square-o")
+    appbuilder.add_view(ChecklistRoundView, R.M_ROUNDS, label=_l("Checklist rounds"),
+                        icon="fa-list", **checklist)
+    appbuilder.add_view(IncidentView, R.M_INCIDENTS, label=_l("SIM incidents"),
+                        icon="fa-exclamation-triangle")
+
+    master = dict(category=R.M_MASTER, category_label=_l("Master data"), category_icon="fa-cogs")
+    appbuilder.add_view(UnitView, R.M_UNITS, label=_l("Units"), icon="fa-sitemap", **master)
+    appbuilder.add_view(SimSystemView, R.M_SYSTEMS, label=_l("SIM systems and modules"),
+                        icon="fa-desktop", **master)
+    appbuilder.add_view(SupportTypeView, R.M_SUPPORT_TYPES, label=_l("Support types"),
+                        icon="fa-tags", **master)
+    appbuilder.add_view(CheckItemView, R.M_CHECK_ITEMS, label=_l("Check items"),
+                        icon="fa-list-ol", **master)
+    appbuilder.add_view(HolidayView, R.M_HOLIDAYS, label=_l("Holidays and joint leave"),
+                        icon="fa-calendar", **master)
+    appbuilder.add_view(OutboxView, R.M_OUTBOX, label=_l("Outgoing mail"), icon="fa-envelope",
+                        **master)
+    appbuilder.add_view(SecurityLogView, "Security log", label=_l("Security log"),
+                        icon="fa-shield", category="Security")
+
+    for api in (ImprovementRequestApi, SupportRequestApi, AbsenceApi, ChecklistRoundApi,
+                IncidentApi, CheckItemApi):
+        appbuilder.add_api(api)

@@ -1,0 +1,146 @@
+"""Fixtures: one app per database backend (SQLite and PostgreSQL), demo data, logins by role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+
+from app import create_app
+from app.checklist import calendar
+from app.extensions import db
+from config import TestConfig
+
+PASSWORD = "Denpasar#2026"
+PG_ADMIN_DSN = os.environ.get(
+    "TEST_PG_DSN", "postgresql://layanan:layanan@127.0.0.1:5432/postgres"
+)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pg_url(name: str) -> str:
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    return f"{base}/{name}"
+
+
+def create_pg_database() -> tuple[str, str]:
+    name = f"layanan_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, _pg_url(name)
+
+
+def drop_pg_database(name: str) -> None:
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "test.db"
+        yield f"sqlite:///{path}"
+    else:
+        name, url = create_pg_database()
+        yield url
+        drop_pg_database(name)
+
+
+@pytest.fixture(scope="session")
+def backend(database_url) -> str:
+    return "postgresql" if database_url.startswith("postgresql") else "sqlite"
+
+
+def make_app(database_url: str, **overrides):
+    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = make_app(database_url,
+                   ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("attachments")))
+    with app.app_context():
+        upgrade()
+        from seeds.loader import load_demo
+
+        app.cli  # noqa: B018 — commands are registered in create_app
+        from app.cli import init_roles
+
+        init_roles.callback(exact=False)
+        load_demo()
+        db.session.remove()
+    yield app
+
+
+@pytest.fixture()
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def login(client, username: str, password: str = PASSWORD):
+    response = client.post("/login/", data={"username": username, "password": password})
+    assert response.status_code == 302, f"login of {username} failed"
+    return client
+
+
+@pytest.fixture()
+def login_as(app):
+    """login_as("kasi.pdsi") -> a test client with that user's browser session."""
+
+    def _login(username: str):
+        return login(app.test_client(), username)
+
+    return _login
+
+
+_TOKENS: dict[tuple[int, str], str] = {}
+
+
+@pytest.fixture()
+def api(app):
+    """api("pemohon").post(path, json=...) with that user's JWT."""
+
+    class Api:
+        def __init__(self, username: str | None):
+            self.client = app.test_client()
+            self.headers = {}
+            if username:
+                key = (id(app), username)
+                if key not in _TOKENS:
+                    rv = self.client.post("/api/v1/security/login", json={
+                        "username": username, "password": PASSWORD, "provider": "db"})
+                    assert rv.status_code == 200, rv.get_data(as_text=True)
+                    _TOKENS[key] = rv.json["access_token"]
+                self.headers = {"Authorization": f"Bearer {_TOKENS[key]}"}
+
+        def get(self, path, **kw):
+            return self.client.get(path, headers=self.headers, **kw)
+
+        def post(self, path, **kw):
+            return self.client.post(path, headers=self.headers, **kw)
+
+        def put(self, path, **kw):
+            return self.client.put(path, headers=self.headers, **kw)
+
+        def delete(self, path, **kw):
+            return self.client.delete(path, headers=self.headers, **kw)
+
+    return Api
+
+
+def next_working_day(app, after: dt.date | None = None, n: int = 1) -> dt.date:
+    from app.timeutil import today_wita
+
+    with app.app_context():
+        return calendar.add_working_days(after or today_wita(), n)
