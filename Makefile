@@ -21,7 +21,7 @@ translations: $(VENV)/.installed
 run: install
 	$(BIN)/flask db upgrade
 	test -f instance/.demo-seeded || ($(BIN)/flask seed demo && touch instance/.demo-seeded)
-	START_CLOCK=1 $(BIN)/python run.py
+	$(BIN)/python run.py
 
 postgres:
 	scripts/start-postgres.sh

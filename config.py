@@ -90,7 +90,6 @@ class Config:
     }
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 1024 * 1024
-    START_CLOCK = _bool("START_CLOCK", False)
 
 
 class TestConfig(Config):

@@ -17,6 +17,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(init_roles)
     app.cli.add_command(seed)
     app.cli.add_command(calendar_cli)
+    app.cli.add_command(jobs_cli)
 
 
 @click.command("init-roles")
@@ -65,3 +66,16 @@ def calendar_seed(year: int | None, now_text: str | None) -> None:
     added = calendar.seed_year(year)
     db.session.commit()
     click.echo(f"Hari libur {year}: {added} ditambahkan.")
+
+
+jobs_cli = AppGroup("jobs", help="Time-driven work (cron: every minute).")
+
+
+@jobs_cli.command("run-due")
+@NOW_OPTION
+def jobs_run_due(now_text: str | None) -> None:
+    """One pass: create/open/close checklist rounds, run probes, queue notices."""
+    from app.jobs import run_due
+
+    result = run_due(parse_now(now_text))
+    click.echo(", ".join(f"{k}={v}" for k, v in result.items()))

@@ -24,8 +24,10 @@ class EagerSQLAInterface(SQLAInterface):
         self.eager = eager
 
     def apply_all(self, query, *args, **kwargs):
+        select_columns = kwargs.get("select_columns") or (args[5] if len(args) > 5 else None)
         query = super().apply_all(query, *args, **kwargs)
-        if self.eager:
+        # With select_columns (the REST API) FAB joins the relations itself.
+        if self.eager and not select_columns:
             query = query.options(*(selectinload(getattr(self.obj, rel)) for rel in self.eager))
         return query
 

@@ -8,6 +8,7 @@ import uuid
 
 import psycopg
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from app import create_app
@@ -55,8 +56,19 @@ def backend(database_url) -> str:
     return "postgresql" if database_url.startswith("postgresql") else "sqlite"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context (fresh `g` and session), as in production,
+    even when the test itself holds an app context open to read the database."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, **overrides):
-    return create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -121,3 +121,24 @@ def queue_request_event(event: str, req, actor, *, now=None, **extra) -> list[Ou
                 if row is not None:
                     rows.append(row)
     return rows
+
+
+def queue_once(event: str, user, subject: str, text: str, dedupe_key: str,
+               now: dt.datetime | None = None) -> bool:
+    """Queue a mail at most once per key, even when several processes race (unique key)."""
+    if user is None or not user.email or not user.active:
+        return False
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    moment = now or utcnow()
+    result = db.session.execute(
+        insert(Outbox).values(
+            event=event, recipient_id=user.id, recipient_email=user.email, subject=subject[:300],
+            body_text=text, body_html=html_body(text), dedupe_key=dedupe_key, status="queued",
+            attempts=0, created_at=moment, next_attempt_at=moment,
+        ).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    return bool(result.rowcount)

@@ -1,0 +1,106 @@
+"""Concurrent actions on PostgreSQL, with real threads and separate connections (issue #3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import Counter
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from app.extensions import db
+from app.requests.models import RequestHistory, ServiceRequest
+from app.timeutil import WITA, to_utc_naive
+from app.workflow.service import WorkflowError
+from tests.conftest import create_pg_database, drop_pg_database, make_app
+from tests.workflow_helpers import act, new_request, request_in
+
+
+@pytest.fixture(scope="module")
+def pg_app():
+    """Its own PostgreSQL database: these tests are about PostgreSQL's locking."""
+    name, url = create_pg_database()
+    app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 40})
+    with app.app_context():
+        upgrade()
+        from app.cli import init_roles
+        from seeds.loader import load_demo
+
+        init_roles.callback(exact=False)
+        load_demo(with_samples=False)
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    drop_pg_database(name)
+
+
+def run_together(app, count: int, work):
+    """Start `count` threads at one barrier; each runs work(i) in its own app context."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def runner(i):
+        with app.app_context():
+            barrier.wait()
+            try:
+                results[i] = ("ok", work(i))
+            except WorkflowError as err:
+                results[i] = (err.status, err.message)
+            except Exception as err:  # noqa: BLE001 — reported by the assertion below
+                results[i] = ("error", repr(err))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def test_twenty_conflicting_actions_exactly_one_wins(pg_app):
+    with pg_app.app_context():
+        req_id = request_in("pending_unit_approval").id
+        db.session.remove()
+    actions = ["unit_approve", "unit_reject", "unit_return", "cancel"]
+
+    def work(i):
+        req = db.session.get(ServiceRequest, req_id)
+        action = actions[i % len(actions)]
+        actor = "pemohon" if action == "cancel" else "kabid.pelayanan"
+        act(req, action, actor, {"note": f"percobaan {i}"})
+        return action
+
+    results = run_together(pg_app, 20, work)
+    outcomes = Counter(r[0] for r in results)
+    assert outcomes["ok"] == 1, results
+    assert outcomes[409] == 19, results
+    with pg_app.app_context():
+        req = db.session.get(ServiceRequest, req_id)
+        history = db.session.execute(
+            select(RequestHistory).where(RequestHistory.request_id == req_id)).scalars().all()
+        winner = next(r[1] for r in results if r[0] == "ok")
+        assert [h.action for h in history] == ["submit", winner]
+        assert req.status == {"unit_approve": "pending_assessment", "unit_reject": "rejected",
+                              "unit_return": "draft", "cancel": "cancelled"}[winner]
+
+
+def test_fifty_concurrent_submits_get_fifty_consecutive_numbers(pg_app):
+    now = to_utc_naive(dt.datetime(2031, 3, 3, 9, 0, tzinfo=WITA))
+    with pg_app.app_context():
+        ids = [new_request(now=now).id for _ in range(50)]
+        db.session.remove()
+
+    def work(i):
+        req = db.session.get(ServiceRequest, ids[i])
+        act(req, "submit", "pemohon", {}, now=now)
+        return req.number
+
+    results = run_together(pg_app, 50, work)
+    assert all(r[0] == "ok" for r in results), results
+    numbers = sorted(r[1] for r in results)
+    assert numbers == [f"{n:03d}/PPS-TI/DPMPTSP/III/2031" for n in range(1, 51)]
