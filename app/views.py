@@ -18,6 +18,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         IncidentApi,
         IncidentView,
     )
+    from app.checklist.pages import ChecklistPages
     from app.notify.views import OutboxView
     from app.requests.api import ImprovementRequestApi, SupportRequestApi
     from app.requests.master_views import SimSystemView, SupportTypeView
@@ -35,6 +36,10 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     checklist = dict(category=R.M_CHECKLIST, category_label=_l("SIM and server checklist"),
                      category_icon="fa-check-square-o")
+    appbuilder.add_view(ChecklistPages, R.M_CHECKLIST_TODAY, label=_l("Today's checklist"),
+                        icon="fa-check", **checklist)
+    appbuilder.add_link(R.M_CHECKLIST_MONTH, label=_l("Monthly overview"),
+                        href="/checklist/month", icon="fa-calendar", **checklist)
     appbuilder.add_view(ChecklistRoundView, R.M_ROUNDS, label=_l("Checklist rounds"),
                         icon="fa-list", **checklist)
     appbuilder.add_view(IncidentView, R.M_INCIDENTS, label=_l("SIM incidents"),

@@ -104,3 +104,35 @@ def test_fifty_concurrent_submits_get_fifty_consecutive_numbers(pg_app):
     assert all(r[0] == "ok" for r in results), results
     numbers = sorted(r[1] for r in results)
     assert numbers == [f"{n:03d}/PPS-TI/DPMPTSP/III/2031" for n in range(1, 51)]
+
+
+def test_two_run_due_processes_create_each_round_once(pg_app):
+    """Two `flask jobs run-due` processes on one database through a morning (issue #4/#5)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app.checklist.models import ChecklistRound
+    from app.notify.models import Outbox
+
+    flask = str(Path(sys.executable).parent / "flask")
+    env = {**os.environ, "DATABASE_URL": pg_app.config["SQLALCHEMY_DATABASE_URI"],
+           "FLASK_APP": "run.py"}
+    root = Path(__file__).resolve().parent.parent
+    for step in ("07:00", "08:10", "09:05", "09:06"):
+        procs = [subprocess.Popen([flask, "jobs", "run-due", "--now", f"2027-04-06T{step}"],
+                                  cwd=root, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE) for _ in range(2)]
+        for proc in procs:
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err.decode()[-2000:]
+    with pg_app.app_context():
+        day_rounds = db.session.execute(select(ChecklistRound).where(
+            ChecklistRound.date == dt.date(2027, 4, 6))).scalars().all()
+        assert sorted((r.slot, r.status) for r in day_rounds) == [
+            ("08:00", "missed"), ("13:00", "scheduled")]
+        morning = next(r for r in day_rounds if r.slot == "08:00")
+        notices = db.session.execute(select(Outbox).where(
+            Outbox.dedupe_key.like(f"missed:{morning.id}:%"))).scalars().all()
+        assert len(notices) == 3

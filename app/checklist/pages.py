@@ -8,7 +8,7 @@ from itertools import groupby
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_appbuilder.api import BaseApi, protect, safe
+from flask_appbuilder.api import protect, safe
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -101,7 +101,8 @@ class ChecklistPages(BaseView):
                                 expected_version=request.form.get("version", type=int))
         except rounds.ChecklistError as err:
             if err.status == 400:
-                return self._render_round(rnd, errors=err.errors, form=request.form), 400
+                return self._render_round(rnd, errors=err.errors, form=request.form,
+                                          entries_sent=entries), 400
             flash(err.message, "danger")
             return self._render_round(_round_or_404(pk)), err.status
         flash(gettext("Checklist saved."), "success")
@@ -132,8 +133,13 @@ class ChecklistPages(BaseView):
             stats=compliance([r for r in rows if r.status != "scheduled"]),
             prev_m=prev_m, next_m=next_m, today=today)
 
-    def _render_round(self, rnd, errors=None, form=None):
+    def _render_round(self, rnd, errors=None, form=None, entries_sent=None):
         items = rounds.active_items()
+        item_errors: dict[int, list[str]] = {}
+        for key, message in (errors or {}).items():
+            parts = key.split(".")
+            if parts[0] == "entries" and len(parts) > 1 and entries_sent:
+                item_errors.setdefault(entries_sent[int(parts[1])]["item_id"], []).append(message)
         entries = {e.item_id: e for e in rnd.entries}
         grouped = [(cat, list(group)) for cat, group in groupby(items, key=lambda i: i.category)]
         grouped.sort(key=lambda pair: ["Aplikasi SIM", "Server", "Jaringan", "Pendukung"].index(
@@ -149,17 +155,11 @@ class ChecklistPages(BaseView):
             states=ROUND_STATES, colours=ROUND_COLOURS, errors=errors or {}, form=form or {},
             editable=rnd.status not in rounds.FINAL
             and access.has_role(current_actor(), R.PETUGAS_IT),
-            incidents=incidents, incident_states=INCIDENT_STATES)
+            incidents=incidents, incident_states=INCIDENT_STATES, item_errors=item_errors)
 
 
-class ChecklistActionApi(BaseApi):
-    """`POST /api/v1/checklist_round/<pk>/actions/submit` (SPEC §7)."""
-
-    resource_name = "checklist_round"
-    allow_browser_login = False
-    class_permission_name = R.ROUND
-    method_permission_name = {"submit_round": "act"}
-    base_permissions = ["can_act"]
+class ChecklistSubmitMixin:
+    """`POST /api/v1/checklist_round/<pk>/actions/submit` (SPEC §7), mixed into the round API."""
 
     @expose("/<int:pk>/actions/submit", methods=["POST"])
     @protect()

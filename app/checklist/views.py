@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask_appbuilder import ModelView
-from flask_appbuilder.api import ModelRestApi
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.api import ModelRestApi, protect, safe
+from flask_babel import gettext
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
@@ -19,9 +21,12 @@ from app.checklist.models import (
     Holiday,
     Incident,
 )
+from app.checklist import incidents
+from app.checklist.pages import ChecklistSubmitMixin
 from app.common import EagerSQLAInterface, current_actor
 from app.security import roles as R
-from app.timeutil import format_date, format_datetime
+from app.extensions import db
+from app.timeutil import format_date, format_datetime, utcnow
 
 ITEM_LABELS = {
     "code": _l("Code"), "category": _l("Category"), "name": _l("Check item"),
@@ -100,7 +105,7 @@ class ChecklistRoundView(ModelView):
                           "submitted_at": format_datetime}
 
 
-class ChecklistRoundApi(ModelRestApi):
+class ChecklistRoundApi(ChecklistSubmitMixin, ModelRestApi):
     resource_name = "checklist_round"
     allow_browser_login = False
     datamodel = EagerSQLAInterface(ChecklistRound, eager=("officer",))
@@ -123,6 +128,7 @@ INCIDENT_LABELS = {
 
 
 class IncidentView(ModelView):
+    show_template = "checklist/incident_show.html"
     datamodel = EagerSQLAInterface(Incident, eager=("system", "reported_by"))
     class_permission_name = R.INCIDENT
     method_permission_name = R.VIEW_VERBS
@@ -132,6 +138,8 @@ class IncidentView(ModelView):
     list_columns = ["occurred_at", "system", "description", "status", "reported_by"]
     add_columns = ["occurred_at", "system", "description", "impact"]
     edit_columns = ["occurred_at", "system", "description", "impact"]
+    show_columns = ["occurred_at", "system", "description", "impact", "status", "reported_by",
+                    "recorded_by", "action_taken", "resolved_at"]
     search_columns = ["occurred_at", "status", "description"]
     label_columns = INCIDENT_LABELS
     formatters_columns = {"occurred_at": format_datetime, "resolved_at": format_datetime,
@@ -140,6 +148,50 @@ class IncidentView(ModelView):
     def pre_add(self, item):
         item.reported_by_id = current_actor().id
         item.status = "open"
+
+    @expose("/<int:pk>/actions/resolve", methods=["POST"])
+    @protect()
+    @safe
+    def resolve(self, pk: int):
+        """Record the handling of an incident and resolve it.
+        ---
+        post:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          responses:
+            200:
+              description: The incident after resolving
+        """
+        incident = db.session.get(Incident, pk)
+        if incident is None:
+            return self.response_404()
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            return self.response(400, message="Data harus berupa objek JSON.")
+        try:
+            incidents.resolve(incident, current_actor(), payload.get("action_taken"), utcnow())
+        except incidents.IncidentError as err:
+            body = {"message": err.message}
+            if err.errors:
+                body["errors"] = err.errors
+            return self.response(err.status, **body)
+        return self.response(200, id=pk, result=self.show_model_schema.dump(incident))
+
+    @expose("/resolve/<int:pk>", methods=["POST"])
+    @has_access
+    def resolve(self, pk):
+        incident = self.datamodel.get(pk, self._base_filters) or abort(404)
+        try:
+            incidents.resolve(incident, current_actor(), request.form.get("action_taken"),
+                              utcnow())
+        except incidents.IncidentError as err:
+            flash(err.errors.get("action_taken", err.message), "danger")
+        else:
+            flash(gettext("Incident resolved."), "success")
+        return redirect(url_for("IncidentView.show", pk=pk))
 
 
 class IncidentApi(ModelRestApi):
@@ -159,3 +211,34 @@ class IncidentApi(ModelRestApi):
     def pre_add(self, item):
         item.reported_by_id = current_actor().id
         item.status = "open"
+
+    @expose("/<int:pk>/actions/resolve", methods=["POST"])
+    @protect()
+    @safe
+    def resolve(self, pk: int):
+        """Record the handling of an incident and resolve it.
+        ---
+        post:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          responses:
+            200:
+              description: The incident after resolving
+        """
+        incident = db.session.get(Incident, pk)
+        if incident is None:
+            return self.response_404()
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict):
+            return self.response(400, message="Data harus berupa objek JSON.")
+        try:
+            incidents.resolve(incident, current_actor(), payload.get("action_taken"), utcnow())
+        except incidents.IncidentError as err:
+            body = {"message": err.message}
+            if err.errors:
+                body["errors"] = err.errors
+            return self.response(err.status, **body)
+        return self.response(200, id=pk, result=self.show_model_schema.dump(incident))

@@ -28,12 +28,15 @@ VIEW_VERBS = {
     "add": "write", "edit": "write",
     "delete": "delete",
     "act": "act",
+    "resolve": "act",
 }
 API_VERBS = {
     "get": "read", "get_list": "read", "info": "read",
     "post": "write", "put": "write",
     "delete": "delete",
     "perform_action": "act",
+    "submit_round": "act",
+    "resolve": "act",
 }
 
 # Permission objects (class_permission_name).
@@ -55,6 +58,8 @@ M_SUPPORT = "Support requests"
 M_ABSENCE = "Absences"
 M_CHECKLIST = "Checklist"
 M_ROUNDS = "Checklist rounds"
+M_CHECKLIST_TODAY = "Today's checklist"
+M_CHECKLIST_MONTH = "Checklist month"
 M_INCIDENTS = "Incidents"
 M_REPORTS = "Reports"
 M_MASTER = "Master data"
@@ -109,7 +114,8 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _grant(REPORTS, READ)
     | _grant(OUTBOX, READ, ACT)
     | _REQUESTS_MENU
-    | _menus(M_ABSENCE, M_CHECKLIST, M_ROUNDS, M_INCIDENTS, M_REPORTS, M_OUTBOX),
+    | _menus(M_ABSENCE, M_CHECKLIST, M_CHECKLIST_TODAY, M_CHECKLIST_MONTH, M_ROUNDS,
+             M_INCIDENTS, M_REPORTS, M_OUTBOX),
     KABID: _SELF_SERVICE
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)
@@ -118,7 +124,8 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _grant(INCIDENT, READ)
     | _grant(REPORTS, READ)
     | _REQUESTS_MENU
-    | _menus(M_ABSENCE, M_CHECKLIST, M_ROUNDS, M_INCIDENTS, M_REPORTS),
+    | _menus(M_ABSENCE, M_CHECKLIST, M_CHECKLIST_TODAY, M_CHECKLIST_MONTH, M_ROUNDS,
+             M_INCIDENTS, M_REPORTS),
     PETUGAS_IT: _SELF_SERVICE
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)
@@ -126,7 +133,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _grant(INCIDENT, READ, WRITE, ACT)
     | _grant(CHECK_ITEM, READ)
     | _REQUESTS_MENU
-    | _menus(M_CHECKLIST, M_ROUNDS, M_INCIDENTS),
+    | _menus(M_CHECKLIST, M_CHECKLIST_TODAY, M_CHECKLIST_MONTH, M_ROUNDS, M_INCIDENTS),
     PIMPINAN: _SELF_SERVICE
     | _grant(IMPROVEMENT, READ)
     | _grant(SUPPORT, READ)
@@ -135,7 +142,8 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _grant(INCIDENT, READ)
     | _grant(REPORTS, READ)
     | _REQUESTS_MENU
-    | _menus(M_ABSENCE, M_CHECKLIST, M_ROUNDS, M_INCIDENTS, M_REPORTS),
+    | _menus(M_ABSENCE, M_CHECKLIST, M_CHECKLIST_TODAY, M_CHECKLIST_MONTH, M_ROUNDS,
+             M_INCIDENTS, M_REPORTS),
 }
 
 

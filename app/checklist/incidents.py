@@ -1,0 +1,35 @@
+"""SIM incidents (SOP 9.1.2): anyone reports, IT officers record the handling and resolve."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from app.checklist.models import Incident
+from app.extensions import db
+from app.security import access
+from app.security import roles as R
+
+
+class IncidentError(Exception):
+    def __init__(self, status: int, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.errors = status, message, errors or {}
+
+
+def resolve(incident: Incident, user, action_taken, now: dt.datetime) -> Incident:
+    if not access.has_role(user, R.PETUGAS_IT, R.KASI):
+        raise IncidentError(403, "Hanya Petugas IT atau Kasi PDSI yang menyelesaikan gangguan.")
+    if incident.status == "resolved":
+        raise IncidentError(409, "Gangguan ini sudah teratasi.")
+    if not isinstance(action_taken, str) or not action_taken.strip():
+        raise IncidentError(400, "Periksa kembali isian Anda.",
+                            {"action_taken": "Tindakan penanganan wajib diisi."})
+    if len(action_taken) > 5000:
+        raise IncidentError(400, "Periksa kembali isian Anda.",
+                            {"action_taken": "Maksimal 5000 karakter."})
+    incident.action_taken = action_taken.strip()
+    incident.recorded_by_id = user.id
+    incident.resolved_at = now
+    incident.status = "resolved"
+    db.session.commit()
+    return incident
