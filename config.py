@@ -98,6 +98,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     MAIL_SERVER = "127.0.0.1"
-    MAIL_PORT = 1
+    MAIL_PORT = 1  # nothing listens: mail tests start a real SMTP server and point here
+    MAIL_SUPPRESS_SEND = False  # Flask-Mail would otherwise drop mail when TESTING
     MAIL_DEFAULT_SENDER = "layanan-ti@test.local"
     APP_BASE_URL = "http://layanan.test"

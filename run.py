@@ -1,10 +1,40 @@
-"""Entry point: `flask --app run.py ...`, gunicorn `run:app`, and `python run.py` (dev server)."""
+"""Entry point: `flask --app run.py ...`, gunicorn `run:app`, and `python run.py` (dev server).
 
+`python run.py` (what `make run` starts) also runs the in-process clock: APScheduler calls the
+same pass as `flask jobs run-due` every minute. In production use cron or a systemd timer instead
+(README); running it in several places is safe, each pass is idempotent.
+"""
+
+import datetime
+import logging
 import os
 
 from app import create_app
 
 app = create_app()
 
+
+def start_clock(flask_app):
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from app.jobs import run_due
+
+    def tick():
+        with flask_app.app_context():
+            try:
+                run_due()
+            except Exception:  # the clock keeps ticking; the error is in the log
+                logging.getLogger("clock").exception("run-due failed")
+
+    scheduler = BackgroundScheduler(timezone="Asia/Makassar")
+    first = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=5)
+    scheduler.add_job(tick, "interval", minutes=1, id="run-due", max_instances=1,
+                      coalesce=True, next_run_time=first)
+    scheduler.start()
+    return scheduler
+
+
 if __name__ == "__main__":
+    if os.environ.get("START_CLOCK", "1") == "1":
+        start_clock(app)
     app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8080")))

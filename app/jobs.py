@@ -12,11 +12,11 @@ from sqlalchemy import select
 from app.checklist import rounds
 from app.checklist.models import ChecklistRound
 from app.extensions import db
-from app.notify import outbox
+from app.notify import outbox, reminders, sender
 from app.notify.models import JobState
 from app.security import access
 from app.security import roles as R
-from app.timeutil import format_date, to_wita, utcnow
+from app.timeutil import format_date, format_slot, to_wita, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ def notify_missed(round_ids: list[int], now: dt.datetime) -> int:
     for rnd in db.session.execute(
         select(ChecklistRound).where(ChecklistRound.id.in_(round_ids))
     ).scalars():
-        subject = f"Checklist {rnd.slot} WITA {format_date(rnd.date)} terlewat"
-        text = (f"Putaran checklist SIM dan server pukul {rnd.slot} WITA tanggal "
+        subject = f"Checklist {format_slot(rnd.slot)} {format_date(rnd.date)} terlewat"
+        text = (f"Putaran checklist SIM dan server pukul {format_slot(rnd.slot)} tanggal "
                 f"{format_date(rnd.date, with_weekday=True)} belum diisi hingga batas waktu.\n"
                 f"Mohon segera diisi; pengisian terlambat tetap dicatat.\n\n"
                 f"Isi checklist: {base}/checklist/round/{rnd.id}\n\n--\nLayanan TI DPMPTSP Kota Denpasar")
@@ -56,11 +56,18 @@ def run_due(now: dt.datetime | None = None) -> dict[str, int]:
     ).scalars().all():
         probed += rounds.probe_round(rnd, now)
     missed_notices = notify_missed(changed["missed"], now)
+    digests = 0
+    digest_state = db.session.get(JobState, "digest")
+    if digest_state is None or digest_state.detail != day.isoformat():
+        digests = reminders.queue_digests(now)
+        if to_wita(now).strftime("%H:%M") >= current_app.config["REMINDER_TIME"]:
+            _mark("digest", now, day.isoformat())
+    mail = sender.send_due(now)
     _mark("run_due", now, f"rounds+{created} open+{len(changed['open'])} "
-                          f"missed+{len(changed['missed'])}")
+                          f"missed+{len(changed['missed'])} sent+{mail['sent']}")
     result = {"rounds_created": created, "opened": len(changed["open"]),
               "missed": len(changed["missed"]), "probes": probed,
-              "missed_notices": missed_notices}
+              "missed_notices": missed_notices, "digests": digests, **mail}
     log.info("run-due %s in %.3f s: %s", now.isoformat(), time.monotonic() - started, result)
     return result
 

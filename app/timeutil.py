@@ -76,3 +76,8 @@ def format_datetime(moment: dt.datetime | None) -> str:
     if moment is None:
         return "-"
     return f"{format_date(moment)}, {format_time(moment)}"
+
+
+def format_slot(slot: str) -> str:
+    """'08:00' -> '08.00 WITA'."""
+    return slot.replace(":", ".") + " WITA"

@@ -116,10 +116,20 @@ def test_two_run_due_processes_create_each_round_once(pg_app):
     from app.checklist.models import ChecklistRound
     from app.notify.models import Outbox
 
+    from aiosmtpd.controller import Controller
+
+    from tests.test_notifications import Inbox, free_port
+
+    inbox, port = Inbox(), free_port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
     flask = str(Path(sys.executable).parent / "flask")
     env = {**os.environ, "DATABASE_URL": pg_app.config["SQLALCHEMY_DATABASE_URI"],
-           "FLASK_APP": "run.py"}
+           "FLASK_APP": "run.py", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(port)}
     root = Path(__file__).resolve().parent.parent
+    with pg_app.app_context():  # overdue work, so the 07.30 digests have something to say
+        request_in("in_progress", now=to_utc_naive(dt.datetime(2027, 3, 30, 9, tzinfo=WITA)))
+        db.session.remove()
     for step in ("07:00", "08:10", "09:05", "09:06"):
         procs = [subprocess.Popen([flask, "jobs", "run-due", "--now", f"2027-04-06T{step}"],
                                   cwd=root, env=env, stdout=subprocess.PIPE,
@@ -127,6 +137,7 @@ def test_two_run_due_processes_create_each_round_once(pg_app):
         for proc in procs:
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err.decode()[-2000:]
+    smtp.stop()
     with pg_app.app_context():
         day_rounds = db.session.execute(select(ChecklistRound).where(
             ChecklistRound.date == dt.date(2027, 4, 6))).scalars().all()
@@ -136,3 +147,13 @@ def test_two_run_due_processes_create_each_round_once(pg_app):
         notices = db.session.execute(select(Outbox).where(
             Outbox.dedupe_key.like(f"missed:{morning.id}:%"))).scalars().all()
         assert len(notices) == 3
+        digests = db.session.execute(select(Outbox.recipient_id).where(
+            Outbox.dedupe_key.like("digest:%:2027-04-06"))).scalars().all()
+        assert digests and len(digests) == len(set(digests))
+        # Every queued mail was delivered exactly once, though two processes sent.
+        rows = db.session.execute(select(Outbox).where(Outbox.status == "sent")).scalars().all()
+        assert rows and len(inbox.messages) == len(rows)
+        for person in set(digests):
+            email = db.session.get(Outbox, next(r.id for r in rows if r.recipient_id == person
+                                                and r.event == "digest")).recipient_email
+            assert len([m for m in inbox.to(email) if "Pengingat" in m["Subject"]]) == 1

@@ -1,6 +1,9 @@
 """The outbox page for the Admin and the Kasi (queued, sent, failing)."""
 
+from flask import flash, redirect
 from flask_appbuilder import ModelView
+from flask_appbuilder.actions import action
+from flask_babel import gettext
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
@@ -12,7 +15,7 @@ from app.timeutil import format_datetime
 class OutboxView(ModelView):
     datamodel = SQLAInterface(Outbox)
     class_permission_name = R.OUTBOX
-    method_permission_name = R.VIEW_VERBS
+    method_permission_name = {**R.VIEW_VERBS, "send_now": "act"}
     base_permissions = ["can_read", "can_act"]
     base_order = ("id", "desc")
     list_title = _l("Outgoing mail")
@@ -28,3 +31,13 @@ class OutboxView(ModelView):
     formatters_columns = {"created_at": format_datetime, "sent_at": format_datetime,
                           "next_attempt_at": format_datetime,
                           "status": lambda s: OUTBOX_STATES.get(s, s)}
+
+    @action("send_now", "Send now", confirmation=None, icon="fa-paper-plane", multiple=True)
+    def send_now(self, items):
+        from app.notify.sender import retry_now
+
+        rows = items if isinstance(items, list) else [items]
+        counts = retry_now([row.id for row in rows])
+        flash(gettext("Sent: %(sent)s, failed: %(failed)s", sent=counts["sent"],
+                      failed=counts["failed"] + counts["given_up"]), "info")
+        return redirect(self.get_redirect())
