@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: object | str = "config.Config", **overrides) -> Flask:
+    # FAB's own security API warns about filters it cannot build for relation columns.
+    logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
     app = Flask(__name__, instance_relative_config=True)
     _configure(app, config, overrides)
     _init_extensions(app)
@@ -46,8 +48,13 @@ def _configure(app: Flask, config, overrides: dict) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app.security.audit import connect_audit
+    from app.security.hardening import init_hardening
+
     db.init_app(app)
     csrf.init_app(app)
+    init_hardening(app)
+    connect_audit()
     mail.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

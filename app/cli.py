@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 from app.timeutil import parse_now, to_wita
@@ -18,12 +18,20 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(check_deploy)
 
 
 @click.command("init-roles")
+@with_appcontext
 @click.option("--exact", is_flag=True, help="Also remove permissions added to these roles by hand.")
 def init_roles(exact: bool) -> None:
     """Create the roles of SPEC §2 with their permissions (idempotent)."""
+    added = sync_all_roles(exact)
+    click.echo("Peran diperbarui: " + ", ".join(f"{k} (+{v})" for k, v in added.items()))
+
+
+def sync_all_roles(exact: bool = False) -> dict[str, int]:
+    """FAB's permissions for every view, then our roles on top of them."""
     from app.security.roles import sync_roles
 
     appbuilder = current_app.appbuilder
@@ -34,7 +42,7 @@ def init_roles(exact: bool) -> None:
     appbuilder.add_permissions(update_perms=True)
     added = sync_roles(appbuilder.sm, exact=exact)
     db.session.commit()
-    click.echo("Peran diperbarui: " + ", ".join(f"{k} (+{v})" for k, v in added.items()))
+    return added
 
 
 seed = AppGroup("seed", help="Load demo or reference data.")
@@ -47,7 +55,7 @@ def seed_demo(now_text: str | None, no_samples: bool) -> None:
     """Units, demo users, master lists, holidays and sample requests (idempotent)."""
     from seeds.loader import load_demo
 
-    init_roles.callback(exact=False)
+    sync_all_roles()
     result = load_demo(parse_now(now_text), with_samples=not no_samples)
     click.echo("Data demo: " + ", ".join(f"{k}={v}" for k, v in result.items()))
 
@@ -79,3 +87,17 @@ def jobs_run_due(now_text: str | None) -> None:
 
     result = run_due(parse_now(now_text))
     click.echo(", ".join(f"{k}={v}" for k, v in result.items()))
+
+
+@click.command("check-deploy")
+@with_appcontext
+def check_deploy() -> None:
+    """Fail (exit 1) when the settings are not safe for production."""
+    from app.security.deploy_check import deploy_problems
+
+    problems = deploy_problems(current_app)
+    for problem in problems:
+        click.echo(f"- {problem}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("Konfigurasi siap untuk produksi.")

@@ -80,9 +80,9 @@ def app(database_url, tmp_path_factory):
         from seeds.loader import load_demo
 
         app.cli  # noqa: B018 — commands are registered in create_app
-        from app.cli import init_roles
+        from app.cli import sync_all_roles
 
-        init_roles.callback(exact=False)
+        sync_all_roles()
         load_demo()
         db.session.remove()
     yield app

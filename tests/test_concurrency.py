@@ -25,10 +25,10 @@ def pg_app():
     app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 40})
     with app.app_context():
         upgrade()
-        from app.cli import init_roles
+        from app.cli import sync_all_roles
         from seeds.loader import load_demo
 
-        init_roles.callback(exact=False)
+        sync_all_roles()
         load_demo(with_samples=False)
         db.session.remove()
     yield app

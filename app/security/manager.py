@@ -45,6 +45,33 @@ class SecurityManager(FabSecurityManager):
     user_model = AppUser
     userdbmodelview = AppUserDBModelView
 
+    def auth_user_db(self, username, password):
+        """FAB's check, plus a security-log row for every success and failure (issue #7)."""
+        from app.security.hardening import log_security_event
+
+        user = super().auth_user_db(username, password)
+        if has_request_context():
+            log_security_event("login_success" if user else "login_failure",
+                               (username or "")[:128])
+        return user
+
+    def add_user(self, username, first_name, last_name, email, role=None, password="",
+                 hashed_password="", groups=None, commit=True):
+        """Every way a user is made (UI, API, CLI, seed) meets the password policy."""
+        from app.security.passwords import password_problems
+
+        if password and not hashed_password:
+            problems = password_problems(password, username)
+            if problems:
+                import logging
+
+                logging.getLogger(__name__).error("User %s not created: %s", username,
+                                                  " ".join(problems))
+                return False
+        return super().add_user(username, first_name, last_name, email, role,
+                                password=password, hashed_password=hashed_password,
+                                groups=groups, commit=commit)
+
     def _role_permissions(self, roles) -> set[tuple[str, str]]:
         """All (permission, view) pairs of the roles, once per request (FAB asks per menu entry)."""
         role_ids = tuple(sorted(role.id for role in roles if role.name not in self.builtin_roles))
