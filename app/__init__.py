@@ -25,6 +25,7 @@ def create_app(config: object | str = "config.Config", **overrides) -> Flask:
         _register_views(appbuilder)
         appbuilder.post_init()
         _register_template_helpers(app)
+    _register_blueprints(app)
     _register_cli(app)
     return app
 
@@ -84,6 +85,13 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["jam"] = timeutil.format_time
     app.jinja_env.filters["waktu"] = timeutil.format_datetime
     app.jinja_env.globals["STATE_LABELS"] = STATES
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    csrf.exempt(health_bp)
 
 
 def _register_cli(app: Flask) -> None:

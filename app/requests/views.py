@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, DatePickerWidget
 from flask_appbuilder.models.sqla.filters import FilterEqual
@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.checklist import calendar
 from app.common import VISIBLE_REQUESTS, EagerSQLAInterface, current_actor
 from app.extensions import db
+from app.requests import attachments
 from app.requests.models import (
     PRIORITIES,
     Assignment,
@@ -166,6 +167,38 @@ class RequestView(ModelView):
             return redirect(url_for(f"{self.__class__.__name__}.show", pk=pk))
         return self.render_template(self.edit_template, title=self.edit_title, widgets=widgets,
                                     related_views=self._related_views)
+
+    @expose("/attach/<int:pk>", methods=["POST"])
+    @has_access
+    def attach(self, pk):
+        """The requester attaches a file (PNG, JPEG, PDF) until the request is closed."""
+        req = self._visible(pk)
+        user = current_actor()
+        if req.requester_id != user.id:
+            abort(403)
+        if req.status in rules.FINAL_STATES:
+            flash("Permintaan yang sudah selesai tidak dapat diberi lampiran.", "warning")
+            return redirect(url_for(f"{self.__class__.__name__}.show", pk=pk))
+        try:
+            attachments.save(req, request.files.get("file"), user)
+            db.session.commit()
+        except attachments.AttachmentError as err:
+            db.session.rollback()
+            flash(str(err), "danger")
+            return self._render_show(req, status=400)
+        flash(gettext("Attachment saved."), "success")
+        return redirect(url_for(f"{self.__class__.__name__}.show", pk=pk))
+
+    @expose("/attachment/<int:pk>/<int:attachment_id>", methods=["GET"])
+    @has_access
+    def download(self, pk, attachment_id):
+        """Served only after the row check, always as a download (never rendered inline)."""
+        req = self._visible(pk)
+        attachment = next((a for a in req.attachments if a.id == attachment_id), None)
+        if attachment is None:
+            abort(404)
+        return send_file(attachments.path_of(attachment), mimetype=attachment.content_type,
+                         as_attachment=True, download_name=attachment.original_name)
 
     def pre_add(self, item):
         fill_new_request(item, current_actor())

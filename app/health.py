@@ -1,0 +1,60 @@
+"""`GET /health`: no login, no data — is this server fit to serve? (issue #8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import func, select, text
+
+from app.extensions import db
+from app.notify.models import JobState, Outbox
+from app.timeutil import utcnow
+
+bp = Blueprint("health", __name__)
+
+
+def _schema_head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    directory = os.path.join(os.path.dirname(current_app.root_path), "migrations")
+    return ScriptDirectory(directory).get_current_head()
+
+
+@bp.route("/health")
+def health():
+    checks: dict[str, object] = {}
+    ok = True
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as err:  # noqa: BLE001 — reported, not raised
+        db.session.rollback()
+        return jsonify(status="error", checks={"database": f"unreachable: {type(err).__name__}"}), 503
+    try:
+        current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # noqa: BLE001
+        db.session.rollback()
+        current = None
+    head = _schema_head()
+    checks["schema"] = "ok" if current == head else f"at {current}, head is {head}"
+    ok &= current == head
+
+    max_age = dt.timedelta(minutes=current_app.config.get("HEALTH_CLOCK_MAX_AGE_MINUTES", 10))
+    state = db.session.get(JobState, "run_due")
+    last = state.last_run_at if state else None
+    checks["clock_last_run"] = last.isoformat() + "Z" if last else None
+    clock_ok = last is not None and utcnow() - last <= max_age
+    checks["clock"] = "ok" if clock_ok else "stale"
+    ok &= clock_ok
+
+    checks["outbox_backlog"] = db.session.execute(
+        select(func.count()).select_from(Outbox).where(Outbox.status.in_(("queued", "sending")))
+    ).scalar_one()
+    oldest_failing = db.session.execute(
+        select(func.min(Outbox.created_at)).where(Outbox.status.in_(("queued", "failed")),
+                                                  Outbox.attempts > 0)
+    ).scalar()
+    checks["oldest_failing_mail"] = oldest_failing.isoformat() + "Z" if oldest_failing else None
+    return jsonify(status="ok" if ok else "error", checks=checks), 200 if ok else 503
