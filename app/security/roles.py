@@ -25,7 +25,7 @@ MENU = "menu_access"
 # Verb maps for views and APIs.
 VIEW_VERBS = {
     "list": "read", "show": "read", "download": "read",
-    "add": "write", "edit": "write",
+    "add": "write", "edit": "write", "attach": "write",
     "delete": "delete",
     "act": "act",
     "resolve": "act",
