@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := run.py
 
-.PHONY: install translations run serve test test-fast lint postgres clean
+.PHONY: install translations run serve test test-fast lint postgres browser clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,11 @@ run: install
 postgres:
 	scripts/start-postgres.sh
 
-# Every test, on SQLite and on PostgreSQL.
-test: install postgres
+browser:
+	scripts/install-browser.sh
+
+# Every test, on SQLite and on PostgreSQL, and the browser tests in Debian's Chromium.
+test: install postgres browser
 	$(BIN)/python -m pytest
 
 lint: install

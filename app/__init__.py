@@ -40,6 +40,9 @@ def _configure(app: Flask, config, overrides: dict) -> None:
     app.config.setdefault(
         "ATTACHMENT_FOLDER", os.path.join(app.instance_path, "attachments")
     )
+    # FAB's own file/image fields (unused, but its views expose downloads that read these).
+    app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "fab_uploads"))
+    app.config.setdefault("IMG_UPLOAD_FOLDER", os.path.join(app.instance_path, "fab_images"))
     from app.security.passwords import validate_password
 
     app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = validate_password
@@ -88,8 +91,10 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.common import guard_actions
     from app.health import bp as health_bp
 
+    guard_actions(app)
     app.register_blueprint(health_bp)
     csrf.exempt(health_bp)
 

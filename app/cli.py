@@ -19,6 +19,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(calendar_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(check_deploy)
+    app.cli.add_command(backup_cli)
+    from app.reports import register_cli as register_report_cli; register_report_cli(app)  # noqa: E702, I001
 
 
 @click.command("init-roles")
@@ -101,3 +103,36 @@ def check_deploy() -> None:
     if problems:
         raise SystemExit(1)
     click.echo("Konfigurasi siap untuk produksi.")
+
+
+backup_cli = AppGroup("backup", help="Back up and restore the database and attachments.")
+
+
+@backup_cli.command("create")
+@click.option("--output", default=None, help="Archive to write (default: instance/backups/).")
+@click.option("--keep", type=int, default=0,
+              help="Then keep only the newest N archives in the default folder.")
+def backup_create(output: str | None, keep: int) -> None:
+    """Write a consistent copy of the database and the attachments (.tar.gz)."""
+    import os
+
+    from app import backup
+
+    path = backup.create(output)
+    if keep and output is None:
+        backup.prune(os.path.dirname(path), keep)
+    click.echo(f"Cadangan dibuat: {path}")
+
+
+@backup_cli.command("restore")
+@click.argument("archive")
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
+def backup_restore(archive: str, force: bool) -> None:
+    """Restore an archive made by `flask backup create`."""
+    from app import backup
+
+    try:
+        manifest = backup.restore(archive, force=force)
+    except backup.BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"Dipulihkan dari cadangan {manifest['created_at']} (skema {manifest['schema']}).")

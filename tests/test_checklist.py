@@ -201,3 +201,23 @@ def test_month_view_shows_compliance(login_as, ctx):
     page = login_as("kasi.pdsi").get("/checklist/month?m=2027-03").get_data(as_text=True)
     assert 'id="month-grid"' in page and "Maret 2027" in page
     assert 'id="compliance"' in page
+
+
+def test_incident_reported_by_anyone_resolved_by_it(api, ctx):
+    from app.checklist.models import Incident
+
+    rv = api("pemohon").post("/api/v1/incident/", json={
+        "occurred_at": "2027-03-02T10:15:00", "description": "SIM Perizinan error 500 saat cetak",
+        "impact": "Loket cetak izin berhenti 20 menit"})
+    assert rv.status_code == 201, rv.get_json()
+    pk = rv.get_json()["id"]
+    path = f"/api/v1/incident/{pk}/actions/resolve"
+    assert api("pemohon").post(path, json={"action_taken": "x"}).status_code == 403
+    rv = api("it.budi").post(path, json={"action_taken": ""})
+    assert rv.status_code == 400 and "action_taken" in rv.get_json()["errors"]
+    rv = api("it.budi").post(path, json={"action_taken": "Restart layanan aplikasi"})
+    assert rv.status_code == 200
+    assert api("it.budi").post(path, json={"action_taken": "lagi"}).status_code == 409
+    incident = db.session.get(Incident, pk)
+    assert (incident.status, incident.recorded_by.username) == ("resolved", "it.budi")
+    assert incident.reported_by.username == "pemohon"

@@ -113,11 +113,10 @@ def test_two_run_due_processes_create_each_round_once(pg_app):
     import sys
     from pathlib import Path
 
-    from app.checklist.models import ChecklistRound
-    from app.notify.models import Outbox
-
     from aiosmtpd.controller import Controller
 
+    from app.checklist.models import ChecklistRound
+    from app.notify.models import Outbox
     from tests.test_notifications import Inbox, free_port
 
     inbox, port = Inbox(), free_port()

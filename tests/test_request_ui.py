@@ -29,7 +29,7 @@ def count_queries(app):
 
 
 def buttons(html: str) -> set[str]:
-    return set(re.findall(r'id="btn-([a-z_]+)"', html))
+    return set(re.findall(r'id="btn-([a-z_]+)"', html)) - {"attach"}
 
 
 def test_request_page_shows_exactly_the_allowed_buttons(login_as, ctx):
@@ -111,3 +111,33 @@ def test_list_page_statements_do_not_grow_with_page_size(app, login_as, ctx):
         counts[size] = len(statements)
     assert counts[5] == counts[25], counts
     assert counts[25] <= 14, counts
+
+
+def test_attachments_by_content_size_limited_and_row_checked(app, login_as, ctx):
+    import io
+
+    from tests.test_e2e_browser import tiny_png
+
+    req = request_in("draft")
+    client = login_as("pemohon")
+    url = f"/improvementrequestview/attach/{req.id}"
+    rv = client.post(url, data={"file": (io.BytesIO(b"<script>alert(1)</script>"), "foto.png")},
+                     content_type="multipart/form-data")
+    assert rv.status_code == 400 and "Jenis berkas tidak diizinkan" in rv.get_data(as_text=True)
+    big = b"%PDF-" + b"0" * app.config["ATTACHMENT_MAX_BYTES"]
+    rv = client.post(url, data={"file": (io.BytesIO(big), "besar.pdf")},
+                     content_type="multipart/form-data")
+    assert rv.status_code in (400, 413)
+    rv = client.post(url, data={"file": (io.BytesIO(tiny_png()), "../../layar.png")},
+                     content_type="multipart/form-data")
+    assert rv.status_code == 302
+    db.session.expire_all()
+    attachment = db.session.get(ServiceRequest, req.id).attachments[0]
+    assert attachment.content_type == "image/png" and attachment.original_name == "layar.png"
+    assert attachment.stored_name != "layar.png" and "static" not in app.config["ATTACHMENT_FOLDER"]
+    download = f"/improvementrequestview/attachment/{req.id}/{attachment.id}"
+    rv = client.get(download)
+    assert rv.status_code == 200 and rv.data == tiny_png()
+    assert rv.headers["Content-Disposition"].startswith("attachment")
+    assert login_as("pemohon2").get(download).status_code == 404
+    assert login_as("rina.kusuma").post(url, data={}).status_code == 403

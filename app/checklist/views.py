@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi, protect, safe
-from flask_babel import gettext
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
+from app.checklist import incidents
 from app.checklist.models import (
     CATEGORIES,
     HOLIDAY_KINDS,
@@ -21,11 +22,11 @@ from app.checklist.models import (
     Holiday,
     Incident,
 )
-from app.checklist import incidents
 from app.checklist.pages import ChecklistSubmitMixin
 from app.common import EagerSQLAInterface, current_actor
-from app.security import roles as R
 from app.extensions import db
+from app.security import access
+from app.security import roles as R
 from app.timeutil import format_date, format_datetime, utcnow
 
 ITEM_LABELS = {
@@ -149,36 +150,15 @@ class IncidentView(ModelView):
         item.reported_by_id = current_actor().id
         item.status = "open"
 
-    @expose("/<int:pk>/actions/resolve", methods=["POST"])
-    @protect()
-    @safe
-    def resolve(self, pk: int):
-        """Record the handling of an incident and resolve it.
-        ---
-        post:
-          parameters:
-          - in: path
-            schema:
-              type: integer
-            name: pk
-          responses:
-            200:
-              description: The incident after resolving
-        """
-        incident = db.session.get(Incident, pk)
-        if incident is None:
-            return self.response_404()
-        payload = request.get_json(silent=True)
-        if not isinstance(payload, dict):
-            return self.response(400, message="Data harus berupa objek JSON.")
-        try:
-            incidents.resolve(incident, current_actor(), payload.get("action_taken"), utcnow())
-        except incidents.IncidentError as err:
-            body = {"message": err.message}
-            if err.errors:
-                body["errors"] = err.errors
-            return self.response(err.status, **body)
-        return self.response(200, id=pk, result=self.show_model_schema.dump(incident))
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk):
+        incident = self.datamodel.get(pk, self._base_filters) or abort(404)
+        refusal = incident_edit_refusal(incident, current_actor())
+        if refusal:
+            flash(refusal, "warning")
+            return redirect(url_for("IncidentView.show", pk=pk))
+        return super().edit(pk)
 
     @expose("/resolve/<int:pk>", methods=["POST"])
     @has_access
@@ -192,6 +172,17 @@ class IncidentView(ModelView):
         else:
             flash(gettext("Incident resolved."), "success")
         return redirect(url_for("IncidentView.show", pk=pk))
+
+
+def incident_edit_refusal(incident, user) -> str | None:
+    """The reporter edits their own open report; IT officers and the Kasi edit any."""
+    if access.has_role(user, R.PETUGAS_IT, R.KASI, R.ADMIN):
+        return None
+    if incident.reported_by_id != user.id:
+        return "Hanya pelapor atau Petugas IT yang dapat mengubah laporan gangguan ini."
+    if incident.status != "open":
+        return "Laporan gangguan yang sudah teratasi tidak dapat diubah."
+    return None
 
 
 class IncidentApi(ModelRestApi):
@@ -211,6 +202,15 @@ class IncidentApi(ModelRestApi):
     def pre_add(self, item):
         item.reported_by_id = current_actor().id
         item.status = "open"
+
+    def put_headless(self, pk):
+        incident = self.datamodel.get(pk, self._base_filters)
+        if incident is None:
+            return self.response_404()
+        refusal = incident_edit_refusal(incident, current_actor())
+        if refusal:
+            return self.response(403, message=refusal)
+        return super().put_headless(pk)
 
     @expose("/<int:pk>/actions/resolve", methods=["POST"])
     @protect()

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-
-from flask import current_app
 import smtplib
 
+from flask import current_app
 from flask_mail import Connection, Message
 from sqlalchemy import and_, or_, select, update
 

@@ -1,10 +1,10 @@
 """The outbox page for the Admin and the Kasi (queued, sent, failing)."""
 
-from flask import flash, redirect
+from flask import abort, flash, redirect
 from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
-from flask_babel import gettext
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.notify.models import OUTBOX_STATES, Outbox
@@ -36,7 +36,9 @@ class OutboxView(ModelView):
     def send_now(self, items):
         from app.notify.sender import retry_now
 
-        rows = items if isinstance(items, list) else [items]
+        rows = [row for row in (items if isinstance(items, list) else [items]) if row]
+        if not rows:
+            abort(404)
         counts = retry_now([row.id for row in rows])
         flash(gettext("Sent: %(sent)s, failed: %(failed)s", sent=counts["sent"],
                       failed=counts["failed"] + counts["given_up"]), "info")

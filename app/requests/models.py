@@ -22,6 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.timeutil import utcnow
 
 PRIORITIES = {"rendah": "Rendah", "sedang": "Sedang", "tinggi": "Tinggi"}
+# Assignment.approval values under which an assignment runs.
+APPROVED = ("kabid", "kasi_alone", "kasi")
 
 
 class SimSystem(Model):
@@ -157,7 +159,8 @@ class Assignment(Model):
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     target_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     note: Mapped[Optional[str]] = mapped_column(Text)
-    # pending (waits for the Kabid), kabid (approved), kasi_alone (Kabid absent), declined
+    # pending (waits for the Kabid), kabid (approved), kasi_alone (Kabid absent, SOP 9.2.5),
+    # kasi (a re-assignment, which SOP 9.3 gives to the Kasi), declined
     approval: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
     approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
     approved_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
@@ -175,7 +178,7 @@ class Assignment(Model):
 
     @property
     def is_current(self) -> bool:
-        return self.approval in ("kabid", "kasi_alone") and self.ended_at is None
+        return self.approval in APPROVED and self.ended_at is None
 
 
 class RequestHistory(Model):

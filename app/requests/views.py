@@ -8,7 +8,8 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, DatePickerWidget
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -191,7 +192,7 @@ class RequestView(ModelView):
 
     @expose("/attachment/<int:pk>/<int:attachment_id>", methods=["GET"])
     @has_access
-    def download(self, pk, attachment_id):
+    def attachment(self, pk, attachment_id):
         """Served only after the row check, always as a download (never rendered inline)."""
         req = self._visible(pk)
         attachment = next((a for a in req.attachments if a.id == attachment_id), None)
@@ -250,6 +251,7 @@ class RequestView(ModelView):
             min_target=today.isoformat(),
             holidays=self._holiday_list(today) if needs_officer else [],
             can_edit=edit_refusal(req, user) is None,
+            can_attach=req.requester_id == user.id and req.status not in rules.FINAL_STATES,
             view_name=self.__class__.__name__,
             status_label=status_label,
             STATES=rules.STATES,

@@ -24,7 +24,7 @@ MENU = "menu_access"
 
 # Verb maps for views and APIs.
 VIEW_VERBS = {
-    "list": "read", "show": "read", "download": "read",
+    "list": "read", "show": "read", "attachment": "read",
     "add": "write", "edit": "write", "attach": "write",
     "delete": "delete",
     "act": "act",
@@ -102,8 +102,9 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)
     | _grant(ABSENCE, READ, WRITE)
+    | _grant(REPORTS, READ)  # only the registers, of their own units (app/reports)
     | _REQUESTS_MENU
-    | _menus(M_ABSENCE),
+    | _menus(M_ABSENCE, M_REPORTS),
     KASI: _SELF_SERVICE
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)

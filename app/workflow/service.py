@@ -348,7 +348,7 @@ def _apply(req, action, user, data, now, day, on_behalf_of, number_formats):
             _end_current(req, "reassigned", note, now)
         assignment = Assignment(
             request=req, officer_id=data["officer"].id, assigned_by_id=user.id, assigned_at=now,
-            target_date=data["target_date"], note=note, approval="kasi_alone",
+            target_date=data["target_date"], note=note, approval="kasi",
             approved_by_id=user.id, approved_at=now,
         )
         db.session.add(assignment)

@@ -1,0 +1,191 @@
+"""The Laporan page, `GET /reports/<name>.xlsx` and `flask report` (SPEC §6, §7).
+
+The builders live in the top-level `reports` package; this module only checks who asks,
+reads the period and hands the file over.
+"""
+
+from __future__ import annotations
+
+import calendar as pycal
+import datetime as dt
+import functools
+import tempfile
+
+import click
+from flask import (
+    Flask,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    request,
+    send_file,
+    url_for,
+)
+from flask.cli import with_appcontext
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import lazy_gettext as _l
+from flask_jwt_extended import verify_jwt_in_request
+from flask_login import current_user
+from markupsafe import escape
+
+import reports
+from app.cli import NOW_OPTION
+from app.security import roles as R
+from app.timeutil import parse_now, today_wita, utcnow
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Dates far outside the office's records are a typing error, not a report.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+class PeriodError(ValueError):
+    pass
+
+
+def parse_period(start_text: str | None, end_text: str | None,
+                 today: dt.date) -> tuple[dt.date, dt.date]:
+    """`from`/`to` as YYYY-MM-DD; both missing means this month. Messages in Indonesian."""
+    if not start_text and not end_text:
+        return presets(today)["this_month"]
+    try:
+        start = dt.date.fromisoformat(start_text or "")
+        end = dt.date.fromisoformat(end_text or "")
+    except ValueError:
+        raise PeriodError("Tanggal periode tidak valid: isi 'from' dan 'to' dengan format "
+                          "TTTT-BB-HH, misalnya 2026-11-01.") from None
+    if start > end:
+        raise PeriodError("Tanggal awal periode tidak boleh sesudah tanggal akhir.")
+    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
+        raise PeriodError(f"Periode harus di antara tahun {FIRST_YEAR} dan {LAST_YEAR}.")
+    return start, end
+
+
+def presets(today: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """The periods the Laporan page offers: this month, last month, this year."""
+    first = today.replace(day=1)
+    last_of_prev = first - dt.timedelta(days=1)
+    return {
+        "this_month": (first, today.replace(day=pycal.monthrange(today.year, today.month)[1])),
+        "last_month": (last_of_prev.replace(day=1), last_of_prev),
+        "this_year": (dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)),
+    }
+
+
+def _refuse(status: int, message: str):
+    """An answer in Indonesian: JSON for API clients, a short page for the browser."""
+    if request.headers.get("Authorization") or request.accept_mimetypes.best == "application/json":
+        return make_response(jsonify(message=message), status)
+    page = (f"<!doctype html><html lang=id><meta charset=utf-8><title>{status}</title>"
+            f"<p>{escape(message)}</p><p><a href='{url_for('ReportsView.index')}'>"
+            "Kembali ke Laporan</a></p>")
+    return make_response(page, status)
+
+
+def session_or_token(view):
+    """Let in a browser session or an API bearer token (SPEC §7), with can_read on Reports."""
+
+    @functools.wraps(view)
+    def wrapper(self, *args, **kwargs):
+        sm = current_app.appbuilder.sm
+        if not current_user.is_authenticated:
+            verify_jwt_in_request(optional=True)  # a bad token answers 401 by itself
+        user = sm.current_user
+        if user is None or not user.is_active:
+            if request.headers.get("Authorization"):
+                return _refuse(401, "Silakan masuk terlebih dahulu.")
+            login = sm.auth_view.__class__.__name__ + ".login"
+            return redirect(url_for(login, next=request.url))
+        if not sm._has_view_access(user, R.READ, R.REPORTS):
+            return _refuse(403, "Anda tidak berwenang mengunduh laporan.")
+        return view(self, user, *args, **kwargs)
+
+    wrapper._permission_name = view.__name__  # FAB maps it through method_permission_name
+    return wrapper
+
+
+class ReportsView(BaseView):
+    """Laporan: the six XLSX reports for supervisors; unit heads get their units' registers."""
+
+    route_base = "/reports"
+    class_permission_name = R.REPORTS
+    method_permission_name = {"index": "read", "download": "read"}
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        user = current_app.appbuilder.sm.current_user
+        today = today_wita()
+        available = [r for r in reports.REPORTS.values() if r.allowed_for(user)]
+        periods = [(key, label, *presets(today)[key]) for key, label in (
+            ("this_month", _l("This month")), ("last_month", _l("Last month")),
+            ("this_year", _l("This year")))]
+        return self.render_template("reports/index.html", reports=available, periods=periods,
+                                    default=presets(today)["this_month"])
+
+    @expose("/<name>.xlsx")
+    @session_or_token
+    def download(self, user, name):
+        report = reports.REPORTS.get(name)
+        if report is None:
+            return _refuse(404, "Laporan tidak dikenal.")
+        if not report.allowed_for(user):
+            return _refuse(403, "Anda tidak berwenang mengunduh laporan ini.")
+        now = utcnow()
+        try:
+            start, end = parse_period(request.args.get("from"), request.args.get("to"),
+                                      today_wita(now))
+        except PeriodError as err:
+            return _refuse(400, str(err))
+        handle = tempfile.TemporaryFile()  # constant memory: the file grows on disk
+        try:
+            reports.build_report(name, handle, start, end, user=user, now=now)
+        except BaseException:
+            handle.close()
+            raise
+        handle.seek(0)
+        response = send_file(handle, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                             download_name=f"{name}_{start:%Y%m%d}_{end:%Y%m%d}.xlsx")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def register(appbuilder) -> None:
+    """The Laporan menu entry and its routes."""
+    appbuilder.add_view(ReportsView, R.M_REPORTS, label=_l("Reports"), icon="fa-file-excel-o")
+
+
+# --- command line ---------------------------------------------------------------------------
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(report_command)
+
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command("report")
+@click.argument("name", type=click.Choice(sorted(reports.REPORTS)))
+@click.option("--from", "start", required=True, type=DATE, help="First day, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, type=DATE, help="Last day, YYYY-MM-DD.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The .xlsx file to write.")
+@click.option("--user", "username", default=None,
+              help="Apply this user's row filter and report rights (default: every row).")
+@NOW_OPTION
+@with_appcontext
+def report_command(name, start, end, output, username, now_text) -> None:
+    """Write one XLSX report of SPEC §6 for a period."""
+    start, end = start.date(), end.date()
+    if start > end:
+        raise click.BadParameter("tanggal awal sesudah tanggal akhir", param_hint="--from")
+    user = None
+    if username:
+        user = current_app.appbuilder.sm.find_user(username=username)
+        if user is None:
+            raise click.BadParameter(f"pengguna '{username}' tidak ada", param_hint="--user")
+        if not reports.REPORTS[name].allowed_for(user):
+            raise click.UsageError(f"{username} tidak berwenang atas laporan {name}.")
+    reports.build_report(name, output, start, end, user=user, now=parse_now(now_text))
+    click.echo(f"Laporan {name} ({start} s.d. {end}) ditulis ke {output}.")

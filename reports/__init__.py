@@ -1,0 +1,84 @@
+"""Reports for supervisors (SPEC §6): the registry of XLSX reports, by their exact names.
+
+The web routes and the `flask report` command only call `build_report`; each builder
+writes its sheets through the one helper in `reports.xlsx`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+
+from app.security import roles as R
+from app.security.access import role_names
+from app.timeutil import utcnow
+from reports.checklist import build_checklist, build_incidents
+from reports.common import ReportContext
+from reports.performance import build_performance
+from reports.registers import build_improvement_requests, build_overdue, build_support_requests
+from reports.xlsx import Workbook
+
+# Roles that may download every report (SPEC §2: Kasi, Kabid, Pimpinan; the Admin sees all).
+FULL_ACCESS = frozenset({R.ADMIN, R.KASI, R.KABID, R.PIMPINAN})
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str
+    description: str
+    build: Callable[[Workbook, ReportContext], None]
+    # A Kepala Unit may download it, limited by the row filter to the units they head.
+    for_unit_heads: bool = False
+
+    def allowed_for(self, user) -> bool:
+        names = role_names(user)
+        if names & FULL_ACCESS:
+            return True
+        return self.for_unit_heads and R.KEPALA_UNIT in names
+
+
+REPORTS: dict[str, Report] = {
+    report.name: report
+    for report in (
+        Report("improvement_requests", "Rekapitulasi Permintaan Penyempurnaan Sistem IT",
+               "Permintaan FM-01 yang diajukan dalam periode, dengan petugas, target waktu, "
+               "dan ketepatan waktu.", build_improvement_requests, for_unit_heads=True),
+        Report("support_requests", "Rekapitulasi Permintaan Dukungan Petugas IT",
+               "Permintaan FM-03 yang diajukan dalam periode, dengan petugas, target waktu, "
+               "dan ketepatan waktu.", build_support_requests, for_unit_heads=True),
+        Report("checklist", "Laporan Checklist SIM dan Server",
+               "Putaran pemeriksaan, hasil per item, dan kepatuhan per bulan dan per petugas.",
+               build_checklist),
+        Report("incidents", "Rekap Gangguan SIM",
+               "Gangguan SIM dalam periode dengan durasi penanganan dan rata-ratanya.",
+               build_incidents),
+        Report("performance", "Kinerja Petugas IT",
+               "Per petugas: penugasan, selesai tepat waktu dan terlambat, kendala, "
+               "yang masih berjalan, rata-rata hari penyelesaian.", build_performance),
+        Report("overdue", "Daftar Permintaan Melewati Target Waktu",
+               "Permintaan yang sedang dikerjakan dan sudah melewati target waktu.",
+               build_overdue),
+    )
+}
+
+
+def build_report(name: str, target, start: dt.date, end: dt.date, *, user=None,
+                 now: dt.datetime | None = None) -> None:
+    """Write report `name` for the period to `target` (a path or a binary file object).
+
+    `user` applies that user's row filter; None (the command line) means every row.
+    Checking whether the user may have this report at all is the caller's job.
+    """
+    report = REPORTS[name]
+    ctx = ReportContext(start=start, end=end, now=now or utcnow(), user=user)
+    book = Workbook(target, report.title, ctx.period_text(), ctx.generated_text())
+    try:
+        report.build(book, ctx)
+    except BaseException:
+        with suppress(Exception):  # keep the builder's error, not a follow-up from closing
+            book.close()
+        raise
+    book.close()

@@ -1,0 +1,212 @@
+"""End to end in a real browser (Debian's Chromium via Playwright), Indonesian UI, CSRF on.
+
+The whole FM-01 path of SOP 9.2/9.3 by six people, an IT officer's checklist round, and the
+screenshots the README shows (docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import threading
+import zlib
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from app.checklist import calendar, rounds
+from app.checklist.models import ChecklistRound
+from app.extensions import db
+from app.requests.models import ImprovementRequest
+from app.timeutil import WITA, to_utc_naive, today_wita
+from tests.conftest import PASSWORD, make_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def tiny_png() -> bytes:
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    raw = b"\x00\xff\x00\x00" * 1
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="module")
+def live(app, database_url, tmp_path_factory):
+    """The app with CSRF on, served by a real server thread on 127.0.0.1."""
+    served = make_app(database_url, WTF_CSRF_ENABLED=True,
+                      ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("e2e-attachments")))
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", served
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Person:
+    """One user's browser session."""
+
+    def __init__(self, browser, base: str, username: str, shots: bool):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                           locale="id-ID")
+        self.page = self.context.new_page()
+        self.base, self.shots = base, shots
+        self.page.goto(f"{base}/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.locator("input[type=submit], button[type=submit]").first.click()
+        expect(self.page.locator("a[href='/logout/']").first).to_be_attached()
+
+    def go(self, path: str):
+        self.page.goto(self.base + path)
+        return self.page
+
+    def act(self, button: str, fill=None):
+        """Open an action's small form on the request page, fill it, send it."""
+        page = self.page
+        page.click(f"#btn-{button}")
+        modal = page.locator(f"#act-{button}")
+        expect(modal).to_be_visible()
+        if fill:
+            fill(modal)
+        modal.locator(f"#submit-{button}").click()
+        expect(page.locator(".alert-success")).to_be_visible()
+
+    def shot(self, name: str):
+        if self.shots:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    def close(self):
+        self.context.close()
+
+
+def test_fm01_from_request_to_done_in_the_browser(live, browser, backend):
+    base, served = live
+    shots = backend == "sqlite"
+    title = f"Tambah filter tanggal pada daftar berkas ({backend})"
+    with served.app_context():
+        target = calendar.add_working_days(today_wita(), 2).isoformat()
+        later = calendar.add_working_days(today_wita(), 5).isoformat()
+
+    pemohon = Person(browser, base, "pemohon", shots)
+    page = pemohon.go("/improvementrequestview/add")
+    page.locator("select#system").select_option(index=1)
+    page.fill("#title", title)
+    page.fill("#current_condition", "Daftar berkas tidak bisa disaring per tanggal.")
+    page.fill("#proposed_improvement", "Tambahkan saringan tanggal masuk dan tanggal terbit.")
+    page.fill("#reason", "Rekap harian loket lebih cepat.")
+    page.locator("select#priority").select_option("tinggi")
+    pemohon.shot("fm01-form")
+    page.locator("button[type=submit], input[type=submit]").last.click()
+    with served.app_context():
+        req_id = db.session.execute(select(ImprovementRequest.id).where(
+            ImprovementRequest.title == title)).scalar_one()
+        db.session.remove()
+    path = f"/improvementrequestview/show/{req_id}"
+    page = pemohon.go(path)
+    page.set_input_files("#attachment-file", files=[{
+        "name": "layar-daftar-berkas.png", "mimeType": "image/png", "buffer": tiny_png()}])
+    page.click("#btn-attach")
+    expect(page.locator("#attachments")).to_contain_text("layar-daftar-berkas.png")
+    pemohon.act("submit")
+    expect(page.locator("#req-status")).to_have_text("Menunggu Persetujuan Kepala Unit")
+
+    kabid_pelayanan = Person(browser, base, "kabid.pelayanan", shots)
+    kabid_pelayanan.go(path)
+    kabid_pelayanan.act("unit_approve")
+
+    kasi = Person(browser, base, "kasi.pdsi", shots)
+    page = kasi.go(path)
+
+    def assess(modal):
+        modal.locator("input[name=feasible][value='1']").check()
+        modal.locator("select[name=officer_id]").select_option(label=_officer_label(served))
+        modal.locator("input[name=target_date]").fill(target)
+        modal.locator("textarea[name=note]").fill("Layak, dikerjakan Budi.")
+        kasi.shot("assess-form")
+    kasi.act("assess", assess)
+
+    kabid = Person(browser, base, "kabid.dalak", shots)
+    kabid.go("/")
+    kabid.shot("home-kabid")
+    kabid.go(path)
+    kabid.act("kabid_approve")
+
+    budi = Person(browser, base, "it.budi", shots)
+    budi.go(path)
+    budi.act("report_obstacle",
+             lambda m: m.locator("textarea[name=note]").fill("Menunggu akses basis data."))
+
+    kasi.go(path)
+
+    def reassign(modal):
+        modal.locator("select[name=officer_id]").select_option(label=_officer_label(served))
+        modal.locator("input[name=target_date]").fill(later)
+        modal.locator("textarea[name=note]").fill("Akses sudah diberikan, lanjutkan.")
+    kasi.act("reassign", reassign)
+
+    budi.go(path)
+    budi.act("report_done",
+             lambda m: m.locator("textarea[name=note]").fill("Saringan tanggal sudah aktif."))
+    kasi.go(path)
+    kasi.act("accept_done")
+    kasi.shot("request-page")
+
+    page = pemohon.go(path)
+    expect(page.locator("#req-status")).to_have_text("Selesai")
+    expect(page.locator("#history")).to_contain_text("Menunggu akses basis data.")
+    for person in (pemohon, kabid_pelayanan, kasi, kabid, budi):
+        person.close()
+
+
+def _officer_label(app) -> str:
+    with app.app_context():
+        from tests.workflow_helpers import user
+
+        return user("it.budi").full_name
+
+
+def test_it_officer_fills_a_round_all_normal_with_one_fault(live, browser, backend):
+    base, served = live
+    with served.app_context():
+        # A past working day's morning round: open in the office calendar, filled in now.
+        day = dt.date(2026, 11, 25) if backend == "sqlite" else dt.date(2026, 11, 24)
+        rounds.open_today(to_utc_naive(dt.datetime.combine(day, dt.time(8, 5), tzinfo=WITA)))
+        rnd = db.session.execute(select(ChecklistRound).where(
+            ChecklistRound.date == day, ChecklistRound.slot == "08:00")).scalar_one()
+        first = rounds.active_items()[0]
+        round_id, item_id = rnd.id, first.id
+        db.session.remove()
+    sari = Person(browser, base, "it.sari", backend == "sqlite")
+    page = sari.go(f"/checklist/round/{round_id}")
+    page.click("#all-ok")
+    page.locator(f"input[name=result_{item_id}][value=fault]").check()
+    page.fill(f"input[name=note_{item_id}]", "Halaman login SIM lambat (8 detik)")
+    sari.shot("checklist-round")
+    page.click("#submit-round")
+    expect(page.locator(".alert-success")).to_be_visible()
+    with served.app_context():
+        rnd = db.session.get(ChecklistRound, round_id)
+        assert rnd.status == "late" and rnd.officer.username == "it.sari"
+        results = {e.item_id: e.result for e in rnd.entries}
+        assert results[item_id] == "fault"
+        assert set(results.values()) == {"ok", "fault"}
+        db.session.remove()
+    sari.close()
