@@ -35,6 +35,7 @@ def start_clock(flask_app):
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if os.environ.get("START_CLOCK", "1") == "1":
         start_clock(app)
     app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8080")))

@@ -59,6 +59,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_hardening(app)
     connect_audit()
+    from app.request_log import init_request_log
+
+    init_request_log(app)
     mail.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -37,7 +37,9 @@ def test_galungan_and_kuningan(galungan, kuningan):
 
 
 def test_galungan_occurrences_per_year():
-    galungan = lambda y: [r.date for r in pawukon_days(y) if r.name == "Hari Raya Galungan"]
+    def galungan(year):
+        return [r.date for r in pawukon_days(year) if r.name == "Hari Raya Galungan"]
+
     assert galungan(2025) == [date(2025, 4, 23), date(2025, 11, 19)]
     assert galungan(2026) == [date(2026, 6, 17)]
 

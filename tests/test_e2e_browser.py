@@ -210,3 +210,20 @@ def test_it_officer_fills_a_round_all_normal_with_one_fault(live, browser, backe
         assert set(results.values()) == {"ok", "fault"}
         db.session.remove()
     sari.close()
+
+
+def test_supervisor_downloads_a_report(live, browser, backend):
+    import openpyxl
+
+    base, _served = live
+    pimpinan = Person(browser, base, "pimpinan", backend == "sqlite")
+    page = pimpinan.go("/reports/")
+    pimpinan.shot("reports")
+    with page.expect_download() as info:
+        page.click("tr[data-report=improvement_requests] a[data-period]")
+    path = info.value.path()
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    assert any("Permintaan Penyempurnaan" in str(row)
+               for sheet in workbook.worksheets for row in sheet.iter_rows(max_row=3,
+                                                                            values_only=True))
+    pimpinan.close()

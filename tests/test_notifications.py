@@ -151,7 +151,9 @@ def test_smtp_outage_loses_nothing_and_sends_each_mail_once(app, ctx, mail_to):
     later = now + dt.timedelta(minutes=2)
     run_due(later)
     run_due(later + dt.timedelta(minutes=1))
-    assert len(inbox.to(user("kabid.pelayanan").email)) == 1
+    about_it = [m for m in inbox.to(user("kabid.pelayanan").email)
+                if req.number in subject_of(m)]  # the day's digest may arrive too
+    assert len(about_it) == 1
     db.session.refresh(row)
     assert row.status == "sent" and row.sent_at == later
 

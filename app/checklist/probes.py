@@ -96,7 +96,7 @@ def _probe_http(spec: ProbeSpec, timeout: float) -> tuple[str, str | None]:
     url = spec.target.strip()
     parts = urlsplit(url)
     try:
-        parts.port  # raises ValueError for a non-numeric / out-of-range port
+        _ = parts.port  # raises ValueError for a non-numeric / out-of-range port
     except ValueError:
         raise _Invalid(f"URL tidak valid: {url}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -195,5 +195,5 @@ def run_probes(
     msg = f"Waktu habis (batas total {_num(total_timeout or 0)} detik)"
     return [
         f.result() if f in done else ProbeResult(getattr(s, "key", None), "fault", "", msg)
-        for s, f in zip(specs, futures)
+        for s, f in zip(specs, futures, strict=True)
     ]

@@ -32,7 +32,8 @@ class OutboxView(ModelView):
                           "next_attempt_at": format_datetime,
                           "status": lambda s: OUTBOX_STATES.get(s, s)}
 
-    @action("send_now", "Send now", confirmation=None, icon="fa-paper-plane", multiple=True)
+    @action("send_now", _l("Send now"), confirmation=None, icon="fa-paper-plane",
+            multiple=True)
     def send_now(self, items):
         from app.notify.sender import retry_now
 

@@ -127,7 +127,7 @@ class ServiceRequest(Model):
         return self.number or f"Draf #{self.id}"
 
     @property
-    def current_assignment(self) -> Optional["Assignment"]:
+    def current_assignment(self) -> Optional[Assignment]:
         active = [a for a in self.assignments if a.is_current]
         return active[-1] if active else None
 
