@@ -59,9 +59,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_hardening(app)
     connect_audit()
+    from app.errors import init_errors
     from app.request_log import init_request_log
 
     init_request_log(app)
+    init_errors(app)
     mail.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -21,6 +21,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(check_deploy)
     app.cli.add_command(backup_cli)
     from app.reports import register_cli as register_report_cli; register_report_cli(app)  # noqa: E702, I001
+    from seeds.bench import register as register_bench; register_bench(app)  # noqa: E702, I001
 
 
 @click.command("init-roles")

@@ -7,6 +7,7 @@ screenshots the README shows (docs/screenshots/).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import struct
 import threading
 import zlib
@@ -221,8 +222,9 @@ def test_supervisor_downloads_a_report(live, browser, backend):
     pimpinan.shot("reports")
     with page.expect_download() as info:
         page.click("tr[data-report=improvement_requests] a[data-period]")
-    path = info.value.path()
-    workbook = openpyxl.load_workbook(path, read_only=True)
+    assert info.value.suggested_filename.endswith(".xlsx")
+    data = Path(info.value.path()).read_bytes()
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     assert any("Permintaan Penyempurnaan" in str(row)
                for sheet in workbook.worksheets for row in sheet.iter_rows(max_row=3,
                                                                             values_only=True))

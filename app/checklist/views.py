@@ -174,6 +174,36 @@ class IncidentView(ModelView):
         return redirect(url_for("IncidentView.show", pk=pk))
 
 
+def incident_field_errors(data, partial: bool) -> dict[str, list[str]]:
+    """What marshmallow lets through but the database or the office would not."""
+    import datetime as dt
+
+    from app.requests.models import SimSystem
+
+    if not isinstance(data, dict):
+        return {}
+    errors: dict[str, list[str]] = {}
+    if not partial or "description" in data:
+        if not isinstance(data.get("description"), str) or not data["description"].strip():
+            errors["description"] = ["Uraian kejadian wajib diisi."]
+    if not partial or "occurred_at" in data:
+        try:
+            moment = dt.datetime.fromisoformat(str(data.get("occurred_at")))
+            if not 2000 <= moment.year <= 2100:
+                raise ValueError
+        except ValueError:
+            errors["occurred_at"] = ["Waktu kejadian tidak valid (contoh 2026-12-01T10:15)."]
+    value = data.get("system_id")
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                              or not 0 < value < 2**31
+                              or db.session.get(SimSystem, value) is None):
+        errors["system_id"] = ["Sistem/modul tidak ditemukan."]
+    for name in ("description", "impact"):
+        if isinstance(data.get(name), str) and len(data[name]) > 5000:
+            errors[name] = ["Maksimal 5000 karakter."]
+    return errors
+
+
 def incident_edit_refusal(incident, user) -> str | None:
     """The reporter edits their own open report; IT officers and the Kasi edit any."""
     if access.has_role(user, R.PETUGAS_IT, R.KASI, R.ADMIN):
@@ -203,6 +233,12 @@ class IncidentApi(ModelRestApi):
         item.reported_by_id = current_actor().id
         item.status = "open"
 
+    def post_headless(self):
+        errors = incident_field_errors(request.get_json(silent=True), partial=False)
+        if errors:
+            return self.response_400(message=errors)
+        return super().post_headless()
+
     def put_headless(self, pk):
         incident = self.datamodel.get(pk, self._base_filters)
         if incident is None:
@@ -210,6 +246,9 @@ class IncidentApi(ModelRestApi):
         refusal = incident_edit_refusal(incident, current_actor())
         if refusal:
             return self.response(403, message=refusal)
+        errors = incident_field_errors(request.get_json(silent=True), partial=True)
+        if errors:
+            return self.response_400(message=errors)
         return super().put_headless(pk)
 
     @expose("/<int:pk>/actions/resolve", methods=["POST"])

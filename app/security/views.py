@@ -13,7 +13,8 @@ from wtforms import SelectField
 from app.common import EagerSQLAInterface, current_actor
 from app.security import access
 from app.security import roles as R
-from app.security.models import ABSENCE_KINDS, Absence, SecurityLog, Unit
+from app.extensions import db
+from app.security.models import ABSENCE_KINDS, Absence, AppUser, SecurityLog, Unit
 from app.timeutil import format_date, utcnow
 
 
@@ -112,12 +113,24 @@ class AbsenceApi(ModelRestApi):
                     errors[name] = ["Kolom ini wajib diisi."]
             if data.get("kind") not in (None, *ABSENCE_KINDS):
                 errors["kind"] = ["Jenis harus salah satu dari: " + ", ".join(ABSENCE_KINDS)]
+            for name in ("user_id", "acting_user_id"):
+                value = data.get(name)
+                if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                          or not 0 < value < 2**31):
+                    errors[name] = ["Harus berupa id pengguna (angka)."]
+                elif value is not None and db.session.get(AppUser, value) is None:
+                    errors[name] = ["Pengguna tidak ditemukan."]
+            if not isinstance(data.get("reason"), (str, type(None))):
+                errors["reason"] = ["Harus berupa teks."]
             if errors:
                 return self.response_400(message=errors)
             probe = Absence(user_id=data.get("user_id"), acting_user_id=data.get("acting_user_id"))
             try:
                 probe.start_date = dt.date.fromisoformat(str(data["start_date"]))
                 probe.end_date = dt.date.fromisoformat(str(data["end_date"]))
+                if not 2000 <= probe.start_date.year <= 2100 or not (
+                        2000 <= probe.end_date.year <= 2100):
+                    raise ValueError
             except ValueError:
                 return self.response_400(message={"start_date": ["Format tanggal TTTT-BB-HH."]})
             problem = check_absence(probe, current_actor())

@@ -1,0 +1,48 @@
+"""Bad input that only the database notices (a number too large, text too long for a column)
+answers 400 with a message, and the transaction is rolled back — never a 500 (issue #7)."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, jsonify, request
+from sqlalchemy.exc import DataError, StatementError
+
+from app.extensions import db
+
+MESSAGE = "Nilai yang dikirim di luar batas yang diizinkan."
+
+
+def _is_bad_value(error: Exception) -> bool:
+    if isinstance(error, DataError):
+        return True
+    original = getattr(error, "orig", None)
+    return isinstance(original, (OverflowError, ValueError))
+
+
+ID_ARGS = ("pk", "attachment_id")
+ID_LIMIT = 2**31 - 1  # the database's integer; beyond it no row exists
+
+
+def init_errors(app: Flask) -> None:
+    @app.before_request
+    def _ids_in_range():
+        """An id no row can have is not found, before it reaches the database (FAB's @safe
+        would turn the driver's overflow into a 500)."""
+        for name in ID_ARGS:
+            value = (request.view_args or {}).get(name)
+            if value is None:
+                continue
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                continue
+            if abs(number) > ID_LIMIT:
+                abort(404)
+
+    @app.errorhandler(StatementError)
+    def _statement_error(error):
+        db.session.rollback()
+        if not _is_bad_value(error):
+            raise error
+        if request.path.startswith("/api/"):
+            return jsonify(message=MESSAGE), 400
+        return MESSAGE, 400
