@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from app.common import EagerSQLAInterface, current_actor
+from app.extensions import db
 from app.security import access
 from app.security import roles as R
-from app.extensions import db
 from app.security.models import ABSENCE_KINDS, Absence, AppUser, SecurityLog, Unit
 from app.timeutil import format_date, utcnow
 
