@@ -228,6 +228,8 @@ def perform(req: ServiceRequest, code: str, user, payload: dict | None = None, *
         events = _apply(req, action, user, data, now, day, on_behalf_of, number_formats)
         for event, extra in events:
             outbox.queue_request_event(event, req, user, now=now, **extra)
+        db.session.flush()
+        _test_pause()
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -236,6 +238,17 @@ def perform(req: ServiceRequest, code: str, user, payload: dict | None = None, *
         db.session.rollback()
         raise
     return req
+
+
+def _test_pause() -> None:
+    """The crash-safety test kills the server here, with everything written but not committed."""
+    from flask import current_app
+
+    seconds = current_app.config.get("ACTION_PAUSE_SECONDS") or 0
+    if seconds:
+        import time
+
+        time.sleep(seconds)
 
 
 def _history(req, action, from_state, user, note, now, on_behalf_of=None, stamp=None):
