@@ -156,7 +156,9 @@ class Assignment(Model):
     )
     officer_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False, index=True)
     assigned_by_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
-    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    # Indexed: the performance report selects assignments by when they were made.
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False,
+                                                     index=True)
     target_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     note: Mapped[Optional[str]] = mapped_column(Text)
     # pending (waits for the Kabid), kabid (approved), kasi_alone (Kabid absent, SOP 9.2.5),
