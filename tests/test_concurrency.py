@@ -107,7 +107,7 @@ def test_fifty_concurrent_submits_get_fifty_consecutive_numbers(pg_app):
 
 
 def test_two_run_due_processes_create_each_round_once(pg_app):
-    """Two `flask jobs run-due` processes on one database through a morning (issue #4/#5)."""
+    """Two `flask jobs run-due` processes on one database through a day (issues #4, #5, #8)."""
     import os
     import subprocess
     import sys
@@ -129,7 +129,8 @@ def test_two_run_due_processes_create_each_round_once(pg_app):
     with pg_app.app_context():  # overdue work, so the 07.30 digests have something to say
         request_in("in_progress", now=to_utc_naive(dt.datetime(2027, 3, 30, 9, tzinfo=WITA)))
         db.session.remove()
-    for step in ("07:00", "08:10", "09:05", "09:06"):
+    # A simulated working day, both processes at every step.
+    for step in ("07:00", "07:31", "08:10", "09:05", "09:06", "12:59", "13:30", "14:05", "16:00"):
         procs = [subprocess.Popen([flask, "jobs", "run-due", "--now", f"2027-04-06T{step}"],
                                   cwd=root, env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE) for _ in range(2)]
@@ -141,11 +142,11 @@ def test_two_run_due_processes_create_each_round_once(pg_app):
         day_rounds = db.session.execute(select(ChecklistRound).where(
             ChecklistRound.date == dt.date(2027, 4, 6))).scalars().all()
         assert sorted((r.slot, r.status) for r in day_rounds) == [
-            ("08:00", "missed"), ("13:00", "scheduled")]
-        morning = next(r for r in day_rounds if r.slot == "08:00")
-        notices = db.session.execute(select(Outbox).where(
-            Outbox.dedupe_key.like(f"missed:{morning.id}:%"))).scalars().all()
-        assert len(notices) == 3
+            ("08:00", "missed"), ("13:00", "missed")]
+        for rnd in day_rounds:
+            notices = db.session.execute(select(Outbox).where(
+                Outbox.dedupe_key.like(f"missed:{rnd.id}:%"))).scalars().all()
+            assert len(notices) == 3
         digests = db.session.execute(select(Outbox.recipient_id).where(
             Outbox.dedupe_key.like("digest:%:2027-04-06"))).scalars().all()
         assert digests and len(digests) == len(set(digests))
