@@ -11,6 +11,14 @@ from app.security import access
 from app.timeutil import today_wita
 
 
+def error_response(api, err):
+    """A domain error (status, message, per-field errors) as the API's JSON answer (SPEC §7)."""
+    body = {"message": err.message}
+    if err.errors:
+        body["errors"] = err.errors
+    return api.response(err.status, **body)
+
+
 def current_actor():
     """The logged-in user, from the browser session or the API's JWT."""
     return current_app.appbuilder.sm.current_user

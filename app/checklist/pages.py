@@ -22,7 +22,7 @@ from app.checklist.models import (
     ChecklistRound,
     Incident,
 )
-from app.common import current_actor
+from app.common import current_actor, error_response
 from app.extensions import db
 from app.security import access
 from app.security import roles as R
@@ -193,10 +193,7 @@ class ChecklistSubmitMixin:
                                 expected_version=payload.get("version")
                                 if isinstance(payload.get("version"), int) else None)
         except rounds.ChecklistError as err:
-            body = {"message": err.message}
-            if err.errors:
-                body["errors"] = err.errors
-            return self.response(err.status, **body)
+            return error_response(self, err)
         return self.response(200, id=rnd.id, result={
             "id": rnd.id, "date": rnd.date.isoformat(), "slot": rnd.slot, "status": rnd.status,
             "officer": {"id": rnd.officer_id, "username": rnd.officer.username},

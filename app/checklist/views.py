@@ -23,7 +23,7 @@ from app.checklist.models import (
     Incident,
 )
 from app.checklist.pages import ChecklistSubmitMixin
-from app.common import EagerSQLAInterface, current_actor
+from app.common import EagerSQLAInterface, current_actor, error_response
 from app.extensions import db
 from app.security import access
 from app.security import roles as R
@@ -276,8 +276,5 @@ class IncidentApi(ModelRestApi):
         try:
             incidents.resolve(incident, current_actor(), payload.get("action_taken"), utcnow())
         except incidents.IncidentError as err:
-            body = {"message": err.message}
-            if err.errors:
-                body["errors"] = err.errors
-            return self.response(err.status, **body)
+            return error_response(self, err)
         return self.response(200, id=pk, result=self.show_model_schema.dump(incident))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 
-from app.common import VISIBLE_REQUESTS, EagerSQLAInterface, current_actor
+from app.common import VISIBLE_REQUESTS, EagerSQLAInterface, current_actor, error_response
 from app.extensions import db
 from app.requests.models import (
     PRIORITIES,
@@ -155,10 +155,7 @@ class RequestApi(ModelRestApi):
             service.perform(req, action, user, payload, expected_version=version,
                             number_formats=current_app.config["REQUEST_NUMBER_FORMAT"])
         except service.WorkflowError as err:
-            body = {"message": err.message}
-            if err.errors:
-                body["errors"] = err.errors
-            return self.response(err.status, **body)
+            return error_response(self, err)
         return self.response(200, id=req.id, result=self.show_model_schema.dump(req))
 
 
