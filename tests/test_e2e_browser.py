@@ -201,6 +201,8 @@ def test_it_officer_fills_a_round_all_normal_with_one_fault(live, browser, backe
     page.locator(f"input[name=result_{item_id}][value=fault]").check()
     page.fill(f"input[name=note_{item_id}]", "Halaman login SIM lambat (8 detik)")
     sari.shot("checklist-round")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone at the server rack
+    sari.shot("checklist-phone")
     page.click("#submit-round")
     expect(page.locator(".alert-success")).to_be_visible()
     with served.app_context():
