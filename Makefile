@@ -38,3 +38,11 @@ lint: install
 
 clean:
 	rm -rf $(VENV) instance
+
+# Benchmarks at province scale (issue 9), SQLite and PostgreSQL; not part of `make test`.
+# `make bench BENCH_REQUESTS=1000000` for the full size; see bench/README.md.
+BENCH_REQUESTS ?= 100000
+BENCH_DB ?= sqlite,postgresql
+.PHONY: bench
+bench: install postgres
+	$(BIN)/python bench/run.py --requests $(BENCH_REQUESTS) --db $(BENCH_DB) $(BENCH_ARGS)
