@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
 
+from app.requests import tally
+from app.requests.search import SearchFilterConverter
 from app.security import access
+from app.security import roles as R
 from app.timeutil import today_wita
 
 
@@ -25,7 +30,23 @@ def current_actor():
 
 
 class EagerSQLAInterface(SQLAInterface):
-    """SQLAInterface that loads the named relations in one query per relation (no N+1)."""
+    """FAB's SQLAInterface, with the list queries a big table needs.
+
+    - A page is found from the indexes first (its ids, in a subquery), then only its rows
+      are read, with the relations named in `eager`: many-to-one ones joined into the same
+      statement, others in one statement per relation (no query per row).
+    - The COUNT of a whole kind, or of one state, for a user who sees every request comes
+      from the tally the database keeps (tally.py); any other COUNT runs over the filtered
+      table alone, without the joins of the API's dotted
+      columns (all many-to-one, so they cannot change the count).
+    - "Contains" on a request's number or title is answered by a trigram index (search.py).
+    - A page past the middle is read from the other end: the order is reversed (FAB adds the
+      primary key as a tie-breaker, so the order is total and NULLs flip with it on SQLite
+      and PostgreSQL), the offset counted from the end, and the rows turned back. The last
+      page costs what the first does instead of reading every row before it.
+    """
+
+    filter_converter_class = SearchFilterConverter
 
     def __init__(self, obj, eager: tuple[str, ...] = (), session=None):
         super().__init__(obj, session=session)
@@ -35,9 +56,94 @@ class EagerSQLAInterface(SQLAInterface):
         select_columns = kwargs.get("select_columns") or (args[5] if len(args) > 5 else None)
         query = super().apply_all(query, *args, **kwargs)
         # With select_columns (the REST API) FAB joins the relations itself.
-        if self.eager and not select_columns:
-            query = query.options(*(selectinload(getattr(self.obj, rel)) for rel in self.eager))
+        return query if select_columns else self._with_eager(query)
+
+    def _with_eager(self, query):
+        if not self.eager:
+            return query
+        return query.options(*(
+            joinedload(getattr(self.obj, rel)) if self.is_relation_many_to_one(rel)
+            else selectinload(getattr(self.obj, rel))
+            for rel in self.eager
+        ))
+
+    def query_count(self, query, filters=None, select_columns=None) -> int:
+        tallied = self._tallied_count(filters)
+        if tallied is not None:
+            return tallied
+        counted = self.session.query(func.count()).select_from(self.obj)
+        return self.apply_filters(counted, filters).scalar()
+
+    def _tallied_count(self, filters) -> int | None:
+        """The count from the request tally (tally.py), when the list is a kind of request
+        seen whole, or filtered by state equality only; None when it must be counted."""
+        kind = self.obj.__mapper__.polymorphic_identity
+        if kind is None or not access.role_names(current_actor()) & R.SEE_ALL_REQUESTS:
+            return None
+        status = None
+        pairs = zip(filters.filters, filters.values, strict=True) if filters else ()
+        for flt, value in pairs:
+            if isinstance(flt, VisibleRequestsFilter):
+                continue  # true() for this user
+            if isinstance(value, list) and len(value) == 1:  # FAB keeps URL values in lists
+                value = value[0]
+            if (type(flt) is FilterEqual and flt.column_name == "status"
+                    and isinstance(value, str) and status is None):
+                status = value
+                continue
+            return None
+        return tally.count(kind, status)
+
+    def query(self, filters=None, order_column="", order_direction="", page=None,
+              page_size=None, select_columns=None, outer_default_load=False):
+        count = self.query_count(None, filters, select_columns)
+        if select_columns and self.exists_col_to_many(select_columns):
+            # FAB pages an inner query and joins the collections outside it: leave it be.
+            return count, self._rows(super().apply_all(
+                self.session.query(self.obj), filters, order_column, order_direction, page,
+                page_size, select_columns, outer_default_load))
+        direction, offset, limit, backwards = self._page_plan(
+            count, order_column, order_direction, page, page_size)
+        if select_columns:  # the REST API: FAB's own joins for the dotted columns
+            query = super().apply_all(self.session.query(self.obj), filters, order_column,
+                                      direction, None, None, select_columns, outer_default_load)
+            query = self._paginate(query, offset, limit)
+        else:
+            # A deferred join: the page's ids come from the indexes alone, then only those
+            # rows are read, with their many-to-one relations joined.
+            ids = super().apply_all(self.session.query(self.obj.id), filters, order_column,
+                                    direction)
+            ids = self._paginate(ids, offset, limit).subquery()
+            query = self.session.query(self.obj).join(ids, ids.c.id == self.obj.id)
+            query = self.apply_order_by(query, order_column, direction, add_pk=True)
+            query = self._with_eager(query)
+        rows = self._rows(query)
+        return count, rows[::-1] if backwards else rows
+
+    @staticmethod
+    def _page_plan(count, order_column, order_direction, page, page_size):
+        """(direction, offset, limit, backwards): past the middle, read from the other end."""
+        offset = (page or 0) * (page_size or 0)
+        if page_size and order_column and count // 2 < offset < count:
+            after = count - offset - page_size  # rows after this page in the asked order
+            reverse = "desc" if order_direction == "asc" else "asc"
+            return reverse, max(after, 0), page_size + min(after, 0), True
+        return order_direction, offset, page_size, False
+
+    @staticmethod
+    def _paginate(query, offset, limit):
+        if offset:
+            query = query.offset(offset)
+        if limit:
+            query = query.limit(limit)
         return query
+
+    def _rows(self, query) -> list:
+        rows = query.all()
+        name = self.obj.__name__
+        if rows and hasattr(rows[0], name):
+            return [getattr(row, name) for row in rows]
+        return rows
 
 
 class VisibleRequestsFilter(BaseFilter):

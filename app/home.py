@@ -5,16 +5,17 @@ from __future__ import annotations
 from flask import g
 from flask_appbuilder import IndexView, expose
 from sqlalchemy import and_, case, false, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.requests.models import ServiceRequest
+from app.requests.models import OPEN_CONDITION, ServiceRequest
 from app.security import access
 from app.security import roles as R
 from app.timeutil import today_wita
 from app.workflow.rules import WAITING_ON
 
 HOME_LIMIT = 50
+REQUEST_KINDS = ("improvement", "support")
 
 
 def waiting_condition(user, day):
@@ -36,21 +37,33 @@ def waiting_condition(user, day):
                      else and_(ServiceRequest.status == state, cond))
     if access.has_role(user, R.KASI):
         parts.append(and_(ServiceRequest.status == "in_progress", ServiceRequest.target_date < day))
-    return or_(*parts) if parts else false()
+    if not parts:
+        return false()
+    # Only open requests wait for anyone; saying so (and naming both kinds) lets the
+    # partial index ix_request_open answer the whole condition.
+    return and_(OPEN_CONDITION, ServiceRequest.kind.in_(REQUEST_KINDS), or_(*parts))
 
 
 def waiting_for(user, day, limit: int = HOME_LIMIT):
+    """The first `limit` requests waiting for this user: their ids from the open-requests
+    index alone, then those rows with their unit and requester."""
     overdue_first = case(
         (and_(ServiceRequest.status == "in_progress", ServiceRequest.target_date < day), 0),
         else_=1,
     )
-    return list(db.session.execute(
-        select(ServiceRequest).where(waiting_condition(user, day))
+    ids = list(db.session.execute(
+        select(ServiceRequest.id).where(waiting_condition(user, day))
         .order_by(overdue_first, ServiceRequest.target_date.asc().nulls_last(),
                   ServiceRequest.id.asc())
         .limit(limit)
-        .options(selectinload(ServiceRequest.unit), selectinload(ServiceRequest.requester))
     ).scalars())
+    if not ids:
+        return []
+    rows = {req.id: req for req in db.session.execute(
+        select(ServiceRequest).where(ServiceRequest.id.in_(ids))
+        .options(joinedload(ServiceRequest.unit), joinedload(ServiceRequest.requester))
+    ).scalars()}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 class HomeView(IndexView):

@@ -14,6 +14,7 @@ from app.checklist.models import ChecklistRound
 from app.extensions import db
 from app.notify import outbox, reminders, sender
 from app.notify.models import JobState
+from app.requests import tally
 from app.security import access
 from app.security import roles as R
 from app.timeutil import format_date, format_slot, to_wita, utcnow
@@ -63,6 +64,7 @@ def run_due(now: dt.datetime | None = None) -> dict[str, int]:
         if to_wita(now).strftime("%H:%M") >= current_app.config["REMINDER_TIME"]:
             _mark("digest", now, day.isoformat())
     mail = sender.send_due(now)
+    tally.compact()
     _mark("run_due", now, f"rounds+{created} open+{len(changed['open'])} "
                           f"missed+{len(changed['missed'])} sent+{mail['sent']}")
     result = {"rounds_created": created, "opened": len(changed["open"]),

@@ -84,9 +84,18 @@ def stream(statement):
     return db.session.execute(statement.execution_options(yield_per=STREAM_BATCH))
 
 
+# Asia/Makassar keeps UTC+8 all year (no daylight saving), so a report converts each of its
+# many timestamps by adding the offset; tests hold this against zoneinfo.
+WITA_OFFSET = dt.timedelta(hours=8)
+
+
 def local(moment: dt.datetime | None) -> dt.datetime | None:
     """Naive UTC from the database -> naive WITA wall-clock time for the sheet."""
-    return to_wita(moment).replace(tzinfo=None) if moment is not None else None
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        return to_wita(moment).replace(tzinfo=None)
+    return moment + WITA_OFFSET
 
 
 def full_name(first: str | None, last: str | None) -> str | None:

@@ -127,8 +127,9 @@ class Sheet:
             self.continuation = self.book.sheet(self.name).begin(self.columns)
             self.continuation.append(values)
             return
+        write, row, columns = self._write, self.row, self.columns
         for col, value in enumerate(values):
-            self._write(self.row, col, value, number=self.columns[col].number)
+            write(row, col, value, None, columns[col].number)
         self.row += 1
         self.rows_written += 1
 
@@ -182,15 +183,29 @@ class Sheet:
     # --- cells ---------------------------------------------------------------------------
 
     def _write(self, row: int, col: int, value, fmt=None, number: str | None = None) -> None:
-        fmts, ws = self.book.fmt, self.ws
-        if value is None:
-            ws.write_blank(row, col, None, fmt)
-        elif isinstance(value, str):
+        ws = self.ws
+        kind = type(value)
+        # The common cases first, by exact type: this runs once per cell of every report.
+        if kind is str:
             ws.write_string(row, col, value, fmt)  # never a formula, whatever it starts with
+        elif value is None:
+            ws.write_blank(row, col, None, fmt)
+        elif kind is dt.date:
+            ws.write_datetime(row, col, value, fmt or self.book.fmt["date"])
+        elif kind is int:
+            ws.write_number(row, col, value, fmt or (self.book.fmt[number] if number else None))
+        else:
+            self._write_other(row, col, value, fmt, number)
+
+    def _write_other(self, row: int, col: int, value, fmt, number: str | None) -> None:
+        fmts, ws = self.book.fmt, self.ws
+        if isinstance(value, str):
+            ws.write_string(row, col, value, fmt)
         elif isinstance(value, bool):
             ws.write_string(row, col, "Ya" if value else "Tidak", fmt)
         elif isinstance(value, dt.datetime):
-            ws.write_datetime(row, col, value.replace(tzinfo=None), fmt or fmts["datetime"])
+            ws.write_datetime(row, col, value.replace(tzinfo=None) if value.tzinfo else value,
+                              fmt or fmts["datetime"])
         elif isinstance(value, dt.date):
             ws.write_datetime(row, col, value, fmt or fmts["date"])
         elif isinstance(value, Percent):

@@ -44,9 +44,9 @@ def all_entries(result="ok", **overrides):
 
 def test_a_whole_working_day(app, ctx):
     day = "2027-03-02"  # a Tuesday
-    run_due(app, f"{day}T07:00")
+    assert "rounds_created=2" in run_due(app, f"{day}T07:00")
     assert states(day) == {"08:00": "scheduled", "13:00": "scheduled"}
-    run_due(app, f"{day}T08:30")
+    assert "rounds_created=0" in run_due(app, f"{day}T08:30")
     assert states(day) == {"08:00": "open", "13:00": "scheduled"}
     run_due(app, f"{day}T09:05")
     assert states(day) == {"08:00": "missed", "13:00": "scheduled"}
@@ -221,3 +221,28 @@ def test_incident_reported_by_anyone_resolved_by_it(api, ctx):
     incident = db.session.get(Incident, pk)
     assert (incident.status, incident.recorded_by.username) == ("resolved", "it.budi")
     assert incident.reported_by.username == "pemohon"
+
+
+def test_check_item_api_refuses_bad_input_per_field(api, ctx):
+    admin = api("admin")
+    good = {"code": "SRV-UJI-1", "category": "Server", "name": "Suhu CPU server aplikasi",
+            "order": 90, "active": False}  # inactive: other tests fill every active item
+    rv = admin.post("/api/v1/check_item/", json=good)
+    assert rv.status_code == 201, rv.get_json()
+    pk = rv.get_json()["id"]
+    rv = admin.post("/api/v1/check_item/", json={**good, "category": "Dapur", "order": -5})
+    errors = rv.get_json()["message"]
+    assert rv.status_code == 400
+    assert errors["code"] == ["Kode sudah dipakai butir pemeriksaan lain."]
+    assert "Kategori harus salah satu dari" in errors["category"][0] and "order" in errors
+    rv = admin.post("/api/v1/check_item/", json={**good, "code": " ", "probe_kind": "ftp"})
+    assert rv.status_code == 400 and set(rv.get_json()["message"]) == {"code", "probe_kind"}
+    rv = admin.post("/api/v1/check_item/", json={**good, "code": "SRV-UJI-2",
+                                                 "probe_kind": "tcp"})
+    assert rv.get_json()["message"] == {
+        "probe_target": ["Sasaran probe wajib diisi bila jenis probe dipilih."]}
+    # An edit may keep its own code, not take another item's.
+    assert admin.put(f"/api/v1/check_item/{pk}", json={"name": "Suhu CPU"}).status_code == 200
+    other = db.session.execute(select(CheckItem.code).where(CheckItem.id != pk)).scalars().first()
+    rv = admin.put(f"/api/v1/check_item/{pk}", json={"code": other})
+    assert rv.status_code == 400 and "code" in rv.get_json()["message"]

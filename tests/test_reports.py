@@ -539,3 +539,17 @@ def test_long_table_continues_on_a_new_sheet(tmp_path, monkeypatch):
     first, second = (values(table(result[name], "No")) for name in result.sheetnames)
     assert [r["No"] for r in first + second] == list(range(10))
     assert all(r["Teks"].startswith("=") for r in first + second)
+
+
+def test_wita_offset_matches_the_time_zone_database():
+    """reports.common.local() adds a fixed +8 h; Asia/Makassar must have no other offset
+    over the years a register can cover."""
+    from app.timeutil import to_wita
+    from reports.common import local
+
+    moment = dt.datetime(2015, 1, 1, 0, 30)
+    while moment.year < 2040:
+        assert local(moment) == to_wita(moment).replace(tzinfo=None), moment
+        moment += dt.timedelta(days=11, hours=7)
+    aware = dt.datetime(2026, 6, 17, 23, 0, tzinfo=dt.UTC)
+    assert local(aware) == dt.datetime(2026, 6, 18, 7, 0)

@@ -71,8 +71,9 @@ def ensure_rounds(day: dt.date) -> int:
             insert(ChecklistRound).values(date=day, slot=slot, status="scheduled", version=1,
                                           created_at=wita_to_utc(day, "00:00"))
             .on_conflict_do_nothing(index_elements=["date", "slot"])
+            .returning(ChecklistRound.id)  # rowcount is -1 here on PostgreSQL
         )
-        created += result.rowcount or 0
+        created += len(result.all())
     db.session.commit()
     return created
 

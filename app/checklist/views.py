@@ -69,6 +69,62 @@ class CheckItemApi(ModelRestApi):
                     "active", "probe_kind", "probe_target", "probe_expect"]
     show_columns = add_columns = edit_columns = list_columns[1:]
 
+    def post_headless(self):
+        errors = check_item_field_errors(request.get_json(silent=True), None)
+        if errors:
+            return self.response_400(message=errors)
+        return super().post_headless()
+
+    def put_headless(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        errors = check_item_field_errors(request.get_json(silent=True), item)
+        if errors:
+            return self.response_400(message=errors)
+        return super().put_headless(pk)
+
+
+def check_item_field_errors(data, item: CheckItem | None) -> dict[str, list[str]]:
+    """What the database would refuse (an empty or taken code) or the checklist cannot use
+    (an unknown category or probe), per field in Indonesian; `item` is the one being edited."""
+    from sqlalchemy import select
+
+    if not isinstance(data, dict):
+        return {}
+    errors: dict[str, list[str]] = {}
+    partial = item is not None
+
+    def given(name):
+        return not partial or name in data
+
+    for name, label, limit in (("code", "Kode", 40), ("name", "Nama", 200)):
+        if given(name):
+            value = data.get(name)
+            if not isinstance(value, str) or not value.strip():
+                errors[name] = [f"{label} wajib diisi."]
+            elif len(value) > limit:
+                errors[name] = [f"Maksimal {limit} karakter."]
+    code = data.get("code")
+    if "code" not in errors and isinstance(code, str) and code.strip():
+        taken = db.session.execute(select(CheckItem.id).where(CheckItem.code == code)).scalar()
+        if taken is not None and (item is None or taken != item.id):
+            errors["code"] = ["Kode sudah dipakai butir pemeriksaan lain."]
+    if given("category") and data.get("category") not in CATEGORIES:
+        errors["category"] = ["Kategori harus salah satu dari: " + ", ".join(CATEGORIES) + "."]
+    order = data.get("order")
+    if "order" in data and (not isinstance(order, int) or isinstance(order, bool)
+                            or not 0 <= order <= 10_000):
+        errors["order"] = ["Urutan harus bilangan 0 sampai 10000."]
+    kind = data.get("probe_kind", item.probe_kind if item else None) or None
+    if kind is not None and kind not in PROBE_KINDS:
+        errors["probe_kind"] = ["Jenis probe harus salah satu dari: "
+                                + ", ".join(PROBE_KINDS) + "."]
+    elif kind is not None and not (data.get("probe_target",
+                                            item.probe_target if item else None) or ""):
+        errors["probe_target"] = ["Sasaran probe wajib diisi bila jenis probe dipilih."]
+    return errors
+
 
 class HolidayView(ModelView):
     datamodel = SQLAInterface(Holiday)

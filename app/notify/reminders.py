@@ -61,13 +61,15 @@ def digest_items(day: dt.date) -> dict[int, dict[str, list[str]]]:
     # Approvals waiting since their last step more than N working days ago.
     n = current_app.config["APPROVAL_REMINDER_WORKING_DAYS"]
     threshold = wita_to_utc(_working_days_before(day, n), "00:00")
-    last_step = (select(RequestHistory.request_id, func.max(RequestHistory.created_at).label("at"))
-                 .group_by(RequestHistory.request_id).subquery())
+    # The last step of each waiting request only (not of the whole history table).
+    last_step = (select(func.max(RequestHistory.created_at))
+                 .where(RequestHistory.request_id == ServiceRequest.id).scalar_subquery())
     waiting = db.session.execute(
-        select(ServiceRequest).join(last_step, last_step.c.request_id == ServiceRequest.id)
-        .where(ServiceRequest.status.in_(("pending_unit_approval", "pending_assessment",
+        select(ServiceRequest)
+        .where(ServiceRequest.kind.in_(("improvement", "support")),  # the (kind, status) index
+               ServiceRequest.status.in_(("pending_unit_approval", "pending_assessment",
                                           "pending_kabid_approval")),
-               last_step.c.at < threshold)
+               last_step < threshold)
     ).scalars().all()
     heads = dict(db.session.execute(select(Unit.id, Unit.head_id)).all())
     for req in waiting:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from flask import g, has_request_context
+from sqlalchemy import and_, event, exists, false, or_, select, true
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.requests.models import Assignment, ServiceRequest
@@ -31,31 +33,59 @@ def has_role(user, *names: str) -> bool:
 
 def acting_for(user_id: int, day: dt.date) -> list[int]:
     """Ids of the officials whose Plh this user is on `day`."""
-    rows = db.session.execute(
-        select(Absence.user_id).where(
-            Absence.acting_user_id == user_id,
-            Absence.start_date <= day,
-            Absence.end_date >= day,
-        )
-    ).scalars()
-    return list(rows)
+    return list(db.session.execute(_acting_for(user_id, day)).scalars())
+
+
+def _acting_for(user_id: int, day: dt.date):
+    return select(Absence.user_id).where(
+        Absence.acting_user_id == user_id,
+        Absence.start_date <= day,
+        Absence.end_date >= day,
+    )
 
 
 def headed_unit_ids(user, day: dt.date) -> dict[int, int | None]:
-    """Units this user may approve for: unit id -> on whose behalf (None when the head)."""
+    """Units this user may approve for: unit id -> on whose behalf (None when the head).
+
+    Asked several times per page (the list's COUNT and its rows, the home page, the buttons),
+    so a request remembers the answer until a flush touches a unit or an absence, or a
+    rollback.
+    """
     if not has_role(user, R.KEPALA_UNIT):
         return {}
-    result: dict[int, int | None] = {
-        uid: None
-        for uid in db.session.execute(select(Unit.id).where(Unit.head_id == user.id)).scalars()
-    }
-    principals = acting_for(user.id, day)
-    if principals:
-        for unit_id, head_id in db.session.execute(
-            select(Unit.id, Unit.head_id).where(Unit.head_id.in_(principals))
-        ):
-            result.setdefault(unit_id, head_id)
-    return result
+    cache = g.setdefault("_headed_units", {}) if has_request_context() else {}
+    key = (user.id, day)
+    if key not in cache:
+        result: dict[int, int | None] = {}
+        rows = db.session.execute(
+            select(Unit.id, Unit.head_id).where(
+                or_(Unit.head_id == user.id, Unit.head_id.in_(_acting_for(user.id, day)))
+            ).order_by(Unit.id)
+        )
+        for unit_id, head_id in rows:
+            if head_id == user.id:
+                result[unit_id] = None
+            else:
+                result.setdefault(unit_id, head_id)
+        cache[key] = result
+    return dict(cache[key])
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_headed_units(session, _context) -> None:
+    """A changed unit head or absence makes the request's remembered answer stale."""
+    if not has_request_context() or "_headed_units" not in g:
+        return
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, Unit | Absence) for obj in changed):
+        g.pop("_headed_units", None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_headed_units_on_rollback(_session) -> None:
+    """What was answered from rolled-back rows is not true any more."""
+    if has_request_context():
+        g.pop("_headed_units", None)
 
 
 def is_absent(user_id: int, day: dt.date) -> bool:
