@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import Date, and_, true
@@ -49,8 +50,8 @@ class ReportContext:
     now: dt.datetime  # naive UTC
     user: object | None = None
 
-    @property
-    def today(self) -> dt.date:
+    @functools.cached_property
+    def today(self) -> dt.date:  # asked once per row by the registers
         return today_wita(self.now)
 
     def within(self, column):

@@ -7,7 +7,8 @@ summary with the totals gathered on the way.
 
 Every value goes through `Sheet._write`: text with `write_string` (a title such as
 `=HYPERLINK(...)` stays text, never a formula), dates and datetimes as real Excel dates,
-`Percent` as a percentage.
+`Percent` as a percentage. Dates are written as their Excel serial number with a date format,
+which is what `write_datetime` stores; a report writes hundreds of thousands of them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,18 @@ FORMATS = {
     "decimal": "#,##0.0",
     "percent": "0.0%",
 }
+
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # serial 0; right for every date after 1 March 1900
+
+
+def excel_serial(value: dt.date | dt.datetime) -> float:
+    """A date or naive datetime as Excel's serial number, which a date format shows as a date:
+    what `write_datetime` stores, computed without its per-cell checks."""
+    if type(value) is dt.date:
+        return float((value - EXCEL_EPOCH.date()).days)
+    delta = value - EXCEL_EPOCH
+    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
 
 
 class Percent(float):
@@ -191,7 +204,9 @@ class Sheet:
         elif value is None:
             ws.write_blank(row, col, None, fmt)
         elif kind is dt.date:
-            ws.write_datetime(row, col, value, fmt or self.book.fmt["date"])
+            ws.write_number(row, col, excel_serial(value), fmt or self.book.fmt["date"])
+        elif kind is dt.datetime and value.tzinfo is None:
+            ws.write_number(row, col, excel_serial(value), fmt or self.book.fmt["datetime"])
         elif kind is int:
             ws.write_number(row, col, value, fmt or (self.book.fmt[number] if number else None))
         else:

@@ -553,3 +553,15 @@ def test_wita_offset_matches_the_time_zone_database():
         moment += dt.timedelta(days=11, hours=7)
     aware = dt.datetime(2026, 6, 17, 23, 0, tzinfo=dt.UTC)
     assert local(aware) == dt.datetime(2026, 6, 18, 7, 0)
+
+
+def test_excel_serial_is_what_write_datetime_stores():
+    from xlsxwriter.utility import _datetime_to_excel_datetime
+
+    from reports.xlsx import excel_serial
+
+    moment = dt.datetime(1900, 3, 1, 0, 0, 1)
+    while moment.year < 2100:
+        for value in (moment, moment.date()):
+            assert excel_serial(value) == _datetime_to_excel_datetime(value, False, True), value
+        moment += dt.timedelta(days=97, hours=5, minutes=7, seconds=3, microseconds=250_000)

@@ -25,7 +25,6 @@ from sqlalchemy.orm import selectinload
 from app.checklist import calendar, rounds
 from app.checklist.models import ChecklistEntry, ChecklistRound, Incident
 from app.extensions import db
-from app.printing import forms
 from app.requests.models import (
     Assignment,
     ImprovementRequest,
@@ -114,7 +113,16 @@ def first_kasi():
     return kasis[0] if kasis else None
 
 
-def load_checklist_day(day: dt.date) -> forms.ChecklistDay:
+def _forms():
+    """The PDF layouts, imported on first print: fpdf2 with Pillow and fontTools weighs about
+    17 MB, which no other process (a report, the clock, an API worker) should carry."""
+    from app.printing import forms
+
+    return forms
+
+
+def load_checklist_day(day: dt.date) -> forms.ChecklistDay:  # noqa: F821 — see _forms()
+    forms = _forms()
     found = db.session.execute(
         select(ChecklistRound).where(ChecklistRound.date == day).options(
             selectinload(ChecklistRound.officer),
@@ -175,6 +183,7 @@ class PrintView(BaseView):
             _fail(400)
         if len(day) != 10:  # fromisoformat also takes 20330307 and 2033-W10-1
             _fail(400)
+        forms = _forms()
         data = forms.checklist_pdf(load_checklist_day(date), utcnow())
         return pdf_response(data, _filename(forms.CHECKLIST_CODE, day))
 
@@ -184,6 +193,7 @@ class PrintView(BaseView):
         req = load_request(model, pk, user)
         if req is None:
             _fail(404)
+        forms = _forms()
         data = forms.request_pdf(req, forms.request_signatories(req, first_kasi()), utcnow())
         return pdf_response(data, _filename(req.form_code, req.number or f"draf-{req.id}"))
 
