@@ -228,3 +228,31 @@ def test_one_digest_lists_everything_and_is_sent_once(app, ctx, mail_to, digest_
     run_due(at(digest_day, "08:15"))
     run_due(at(digest_day, "16:00"))
     assert len(inbox.to("kepala.uji@test.local")) == 1
+
+
+def test_no_reminders_on_a_weekend_or_holiday_the_next_working_day_has_them(app, ctx,
+                                                                            digest_person):
+    """SPEC §5: reminders on working days only; the day after a break still has its digest."""
+    monday = dt.date(2027, 8, 9)
+    req = new_request(requester="kepala.uji", now=at(monday, "09:00"))
+    act(req, "submit", "kepala.uji", {}, now=at(monday, "09:00"))
+    target = calendar.add_working_days(monday, 1)  # Galungan falls on 11 August 2027
+    act(req, "assess", "kasi.pdsi", {"feasible": True, "officer_id": user("it.sari").id,
+                                     "target_date": target.isoformat()},
+        now=at(monday, "09:00"))
+    act(req, "kabid_approve", "kabid.dalak", {}, now=at(monday, "09:05"))
+    holiday = dt.date(2027, 8, 17)  # Hari Kemerdekaan, a Tuesday
+    assert not calendar.is_working_day(holiday)
+
+    def digests_on(day: dt.date) -> int:
+        return db.session.query(Outbox).filter(
+            Outbox.event == "digest",
+            Outbox.dedupe_key == f"digest:{digest_person.id}:{day.isoformat()}").count()
+
+    days = [dt.date(2027, 8, 14), dt.date(2027, 8, 15), dt.date(2027, 8, 16), holiday,
+            dt.date(2027, 8, 18)]
+    assert [calendar.is_working_day(day) for day in days] == [False, False, True, False, True]
+    for day in days:
+        run_due(at(day, "07:31"))
+        run_due(at(day, "10:00"))
+    assert [digests_on(day) for day in days] == [0, 0, 1, 0, 1]

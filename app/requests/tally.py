@@ -33,8 +33,12 @@ def count(kind: str, status: str | None = None) -> int:
 
 def compact() -> None:
     """Fold the tally into one row per (kind, state); safe while others write or compact."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
+    rows = db.session.execute(select(func.count()).select_from(_tally)).scalar()
+    keys = db.session.execute(select(func.count()).select_from(
+        select(_tally.c.kind, _tally.c.status).distinct().subquery())).scalar()
+    if rows == keys:
+        return  # one row per key already (a row appended meanwhile waits for the next pass)
+    if db.session.get_bind().dialect.name == "postgresql":
         # One statement: rows appended meanwhile are not in its snapshot and stay; a second
         # compactor waits on the deleted rows, then finds them gone and skips them.
         db.session.execute(text(
@@ -42,11 +46,6 @@ def compact() -> None:
             f"INSERT INTO {TALLY_TABLE} (kind, status, n) "
             "SELECT kind, status, sum(n) FROM gone GROUP BY kind, status HAVING sum(n) <> 0"))
     else:
-        rows = db.session.execute(select(func.count()).select_from(_tally)).scalar()
-        keys = db.session.execute(select(func.count()).select_from(
-            select(_tally.c.kind, _tally.c.status).distinct().subquery())).scalar()
-        if rows == keys:
-            return  # one row per key already (a row appended meanwhile waits for next time)
         # SQLite has one writer at a time. A real write first takes that lock, so the read,
         # the delete and the rewrite below see one state that nobody changes in between.
         db.session.execute(_tally.insert().values(kind="", status="", n=0))
