@@ -24,6 +24,41 @@ def error_response(api, err):
     return api.response(err.status, **body)
 
 
+class CheckedWritesMixin:
+    """For a ModelRestApi: POST and PUT answer 404, 403/409 (an edit this user may not make)
+    or 400 with a message per field in Indonesian before FAB writes anything."""
+
+    def write_errors(self, data, item) -> dict[str, list[str]]:
+        """Per-field problems of a create (`item` None) or an edit of `item`."""
+        return {}
+
+    def edit_refusal(self, item) -> tuple[int, str] | None:
+        """(status, message) when this user may not edit `item` at all."""
+        return None
+
+    def post_headless(self):
+        from flask import request
+
+        errors = self.write_errors(request.get_json(silent=True), None)
+        if errors:
+            return self.response_400(message=errors)
+        return super().post_headless()
+
+    def put_headless(self, pk):
+        from flask import request
+
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        refusal = self.edit_refusal(item)
+        if refusal:
+            return self.response(refusal[0], message=refusal[1])
+        errors = self.write_errors(request.get_json(silent=True), item)
+        if errors:
+            return self.response_400(message=errors)
+        return super().put_headless(pk)
+
+
 def current_actor():
     """The logged-in user, from the browser session or the API's JWT."""
     return current_app.appbuilder.sm.current_user
@@ -37,8 +72,8 @@ class EagerSQLAInterface(SQLAInterface):
       statement, others in one statement per relation (no query per row).
     - The COUNT of a whole kind, or of one state, for a user who sees every request comes
       from the tally the database keeps (tally.py); any other COUNT runs over the filtered
-      table alone, without the joins of the API's dotted
-      columns (all many-to-one, so they cannot change the count).
+      table alone, without the joins of the API's dotted columns (all many-to-one, so they
+      cannot change the count).
     - "Contains" on a request's number or title is answered by a trigram index (search.py).
     - A page past the middle is read from the other end: the order is reversed (FAB adds the
       primary key as a tie-breaker, so the order is total and NULLs flip with it on SQLite

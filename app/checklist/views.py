@@ -23,7 +23,7 @@ from app.checklist.models import (
     Incident,
 )
 from app.checklist.pages import ChecklistSubmitMixin
-from app.common import EagerSQLAInterface, current_actor, error_response
+from app.common import CheckedWritesMixin, EagerSQLAInterface, current_actor, error_response
 from app.extensions import db
 from app.security import access
 from app.security import roles as R
@@ -57,7 +57,7 @@ class CheckItemView(ModelView):
     edit_form_extra_fields = add_form_extra_fields
 
 
-class CheckItemApi(ModelRestApi):
+class CheckItemApi(CheckedWritesMixin, ModelRestApi):
     resource_name = "check_item"
     allow_browser_login = False
     datamodel = SQLAInterface(CheckItem)
@@ -69,20 +69,8 @@ class CheckItemApi(ModelRestApi):
                     "active", "probe_kind", "probe_target", "probe_expect"]
     show_columns = add_columns = edit_columns = list_columns[1:]
 
-    def post_headless(self):
-        errors = check_item_field_errors(request.get_json(silent=True), None)
-        if errors:
-            return self.response_400(message=errors)
-        return super().post_headless()
-
-    def put_headless(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            return self.response_404()
-        errors = check_item_field_errors(request.get_json(silent=True), item)
-        if errors:
-            return self.response_400(message=errors)
-        return super().put_headless(pk)
+    def write_errors(self, data, item):
+        return check_item_field_errors(data, item)
 
 
 def check_item_field_errors(data, item: CheckItem | None) -> dict[str, list[str]]:
@@ -271,7 +259,7 @@ def incident_edit_refusal(incident, user) -> str | None:
     return None
 
 
-class IncidentApi(ModelRestApi):
+class IncidentApi(CheckedWritesMixin, ModelRestApi):
     resource_name = "incident"
     allow_browser_login = False
     datamodel = EagerSQLAInterface(Incident, eager=("system", "reported_by"))
@@ -289,23 +277,12 @@ class IncidentApi(ModelRestApi):
         item.reported_by_id = current_actor().id
         item.status = "open"
 
-    def post_headless(self):
-        errors = incident_field_errors(request.get_json(silent=True), partial=False)
-        if errors:
-            return self.response_400(message=errors)
-        return super().post_headless()
+    def write_errors(self, data, item):
+        return incident_field_errors(data, partial=item is not None)
 
-    def put_headless(self, pk):
-        incident = self.datamodel.get(pk, self._base_filters)
-        if incident is None:
-            return self.response_404()
-        refusal = incident_edit_refusal(incident, current_actor())
-        if refusal:
-            return self.response(403, message=refusal)
-        errors = incident_field_errors(request.get_json(silent=True), partial=True)
-        if errors:
-            return self.response_400(message=errors)
-        return super().put_headless(pk)
+    def edit_refusal(self, item):
+        refusal = incident_edit_refusal(item, current_actor())
+        return (403, refusal) if refusal else None
 
     @expose("/<int:pk>/actions/resolve", methods=["POST"])
     @protect()

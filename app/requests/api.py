@@ -5,7 +5,13 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 
-from app.common import VISIBLE_REQUESTS, EagerSQLAInterface, current_actor, error_response
+from app.common import (
+    VISIBLE_REQUESTS,
+    CheckedWritesMixin,
+    EagerSQLAInterface,
+    current_actor,
+    error_response,
+)
 from app.extensions import db
 from app.requests.models import (
     PRIORITIES,
@@ -59,7 +65,7 @@ def field_errors(model, data, partial: bool) -> dict[str, list[str]]:
     return errors
 
 
-class RequestApi(ModelRestApi):
+class RequestApi(CheckedWritesMixin, ModelRestApi):
     allow_browser_login = False
     method_permission_name = R.API_VERBS
     base_permissions = ["can_read", "can_write", "can_act"]  # requests are never deleted
@@ -79,29 +85,16 @@ class RequestApi(ModelRestApi):
     def pre_add(self, item):
         fill_new_request(item, current_actor())
 
-    def post_headless(self):
-        user = current_actor()
-        if not getattr(user, "unit_id", None):
-            return self.response_400(
-                message={"unit": ["Akun Anda belum terdaftar pada unit kerja; hubungi Admin."]}
-            )
-        errors = field_errors(self.datamodel.obj, request.get_json(silent=True), partial=False)
-        if errors:
-            return self.response_400(message=errors)
-        return super().post_headless()
+    def write_errors(self, data, item):
+        if item is None and not getattr(current_actor(), "unit_id", None):
+            return {"unit": ["Akun Anda belum terdaftar pada unit kerja; hubungi Admin."]}
+        return field_errors(self.datamodel.obj, data, partial=item is not None)
 
-    def put_headless(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            return self.response_404()
+    def edit_refusal(self, item):
         refusal = edit_refusal(item, current_actor())
         if refusal:
-            status = 403 if item.requester_id != current_actor().id else 409
-            return self.response(status, message=refusal)
-        errors = field_errors(self.datamodel.obj, request.get_json(silent=True), partial=True)
-        if errors:
-            return self.response_400(message=errors)
-        return super().put_headless(pk)
+            return (403 if item.requester_id != current_actor().id else 409), refusal
+        return None
 
     @expose("/<int:pk>/actions/<action>", methods=["POST"])
     @protect()
