@@ -92,6 +92,14 @@ def jobs_run_due(now_text: str | None) -> None:
     click.echo(", ".join(f"{k}={v}" for k, v in result.items()))
 
 
+@jobs_cli.command("recount")
+def jobs_recount() -> None:
+    """Rebuild the request tally (the list counts) from the requests themselves."""
+    from app.requests import tally
+
+    click.echo(f"Jumlah permintaan dihitung ulang: {tally.rebuild()} baris rekap.")
+
+
 @click.command("check-deploy")
 @with_appcontext
 def check_deploy() -> None:

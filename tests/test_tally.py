@@ -122,3 +122,14 @@ def test_concurrent_writers_and_compactors_keep_the_tally_exact(app, backend):
         tally.compact()
         assert_exact()
         db.session.remove()
+
+
+def test_recount_repairs_a_tally_made_wrong_behind_the_triggers(app, ctx):
+    db.session.execute(tally._tally.insert().values(kind="improvement", status="draft", n=5))
+    db.session.commit()
+    assert tally.count("improvement", "draft") == real_counts().get(
+        ("improvement", "draft"), 0) + 5
+    result = app.test_cli_runner().invoke(args=["jobs", "recount"])
+    assert result.exit_code == 0 and "dihitung ulang" in result.output, result.output
+    db.session.expire_all()
+    assert_exact()
