@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -37,16 +37,12 @@ class CheckedWritesMixin:
         return None
 
     def post_headless(self):
-        from flask import request
-
         errors = self.write_errors(request.get_json(silent=True), None)
         if errors:
             return self.response_400(message=errors)
         return super().post_headless()
 
     def put_headless(self, pk):
-        from flask import request
-
         item = self.datamodel.get(pk, self._base_filters)
         if item is None:
             return self.response_404()

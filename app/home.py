@@ -8,14 +8,13 @@ from sqlalchemy import and_, case, false, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.requests.models import OPEN_CONDITION, ServiceRequest
+from app.requests.models import OPEN_CONDITION, REQUEST_KINDS, ServiceRequest
 from app.security import access
 from app.security import roles as R
 from app.timeutil import today_wita
 from app.workflow.rules import WAITING_ON
 
 HOME_LIMIT = 50
-REQUEST_KINDS = ("improvement", "support")
 
 
 def waiting_condition(user, day):

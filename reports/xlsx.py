@@ -219,8 +219,7 @@ class Sheet:
         elif isinstance(value, bool):
             ws.write_string(row, col, "Ya" if value else "Tidak", fmt)
         elif isinstance(value, dt.datetime):
-            ws.write_datetime(row, col, value.replace(tzinfo=None) if value.tzinfo else value,
-                              fmt or fmts["datetime"])
+            ws.write_datetime(row, col, value.replace(tzinfo=None), fmt or fmts["datetime"])
         elif isinstance(value, dt.date):
             ws.write_datetime(row, col, value, fmt or fmts["date"])
         elif isinstance(value, Percent):

@@ -239,8 +239,8 @@ def test_check_item_api_refuses_bad_input_per_field(api, ctx):
     assert rv.status_code == 400 and set(rv.get_json()["message"]) == {"code", "probe_kind"}
     rv = admin.post("/api/v1/check_item/", json={**good, "code": "SRV-UJI-2",
                                                  "probe_kind": "tcp"})
-    assert rv.get_json()["message"] == {
-        "probe_target": ["Sasaran probe wajib diisi bila jenis probe dipilih."]}
+    assert rv.get_json()["message"] == {"probe_target": [
+        "Sasaran pemeriksaan otomatis wajib diisi bila pemeriksaan otomatis dipilih."]}
     # An edit may keep its own code, not take another item's.
     assert admin.put(f"/api/v1/check_item/{pk}", json={"name": "Suhu CPU"}).status_code == 200
     other = db.session.execute(select(CheckItem.code).where(CheckItem.id != pk)).scalars().first()

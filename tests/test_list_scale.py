@@ -153,3 +153,13 @@ def test_every_list_sorts_by_each_of_its_columns_on_every_page(app, login_as, ct
                     assert rv.status_code == 200, (base, column, direction, page)
         checked.append(name)
     assert {"ImprovementRequestView", "SupportRequestView", "IncidentView"} <= set(checked)
+
+
+def test_the_open_requests_index_matches_the_final_states():
+    """ix_request_open's condition is written out as SQL; it must name exactly the final
+    states of the workflow, or the home page would miss requests or the index."""
+    from app.requests.models import OPEN_CONDITION
+    from app.workflow.rules import FINAL_STATES
+
+    named = set(re.findall(r"'([a-z_]+)'", str(OPEN_CONDITION)))
+    assert named == set(FINAL_STATES)

@@ -8,6 +8,7 @@ from flask_appbuilder.api import ModelRestApi, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from wtforms import SelectField
 
 from app.checklist import incidents
@@ -76,8 +77,6 @@ class CheckItemApi(CheckedWritesMixin, ModelRestApi):
 def check_item_field_errors(data, item: CheckItem | None) -> dict[str, list[str]]:
     """What the database would refuse (an empty or taken code) or the checklist cannot use
     (an unknown category or probe), per field in Indonesian; `item` is the one being edited."""
-    from sqlalchemy import select
-
     if not isinstance(data, dict):
         return {}
     errors: dict[str, list[str]] = {}
@@ -106,11 +105,12 @@ def check_item_field_errors(data, item: CheckItem | None) -> dict[str, list[str]
         errors["order"] = ["Urutan harus bilangan 0 sampai 10000."]
     kind = data.get("probe_kind", item.probe_kind if item else None) or None
     if kind is not None and kind not in PROBE_KINDS:
-        errors["probe_kind"] = ["Jenis probe harus salah satu dari: "
-                                + ", ".join(PROBE_KINDS) + "."]
+        errors["probe_kind"] = ["Pemeriksaan otomatis harus salah satu dari: " + ", ".join(
+            f"{code} ({label})" for code, label in PROBE_KINDS.items()) + "."]
     elif kind is not None and not (data.get("probe_target",
                                             item.probe_target if item else None) or ""):
-        errors["probe_target"] = ["Sasaran probe wajib diisi bila jenis probe dipilih."]
+        errors["probe_target"] = [
+            "Sasaran pemeriksaan otomatis wajib diisi bila pemeriksaan otomatis dipilih."]
     return errors
 
 

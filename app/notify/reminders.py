@@ -17,7 +17,7 @@ from app.checklist import calendar
 from app.checklist.models import ChecklistRound
 from app.extensions import db
 from app.notify import outbox
-from app.requests.models import RequestHistory, ServiceRequest
+from app.requests.models import REQUEST_KINDS, RequestHistory, ServiceRequest
 from app.security import access
 from app.security import roles as R
 from app.security.models import AppUser, Unit
@@ -66,7 +66,7 @@ def digest_items(day: dt.date) -> dict[int, dict[str, list[str]]]:
                  .where(RequestHistory.request_id == ServiceRequest.id).scalar_subquery())
     waiting = db.session.execute(
         select(ServiceRequest)
-        .where(ServiceRequest.kind.in_(("improvement", "support")),  # the (kind, status) index
+        .where(ServiceRequest.kind.in_(REQUEST_KINDS),  # the (kind, status) index
                ServiceRequest.status.in_(("pending_unit_approval", "pending_assessment",
                                           "pending_kabid_approval")),
                last_step < threshold)

@@ -154,6 +154,11 @@ class SupportRequest(ServiceRequest):
     __mapper_args__ = {"polymorphic_identity": "support"}
 
 
+# Both kinds by their `kind` code: naming them lets the (kind, ...) indexes serve a condition.
+REQUEST_KINDS = tuple(cls.__mapper__.polymorphic_identity
+                      for cls in (ImprovementRequest, SupportRequest))
+
+
 class Assignment(Model):
     """One assignment of an IT officer with a target date, kept after it ends (SOP 9.2.4, 9.3)."""
 

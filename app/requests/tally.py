@@ -46,9 +46,9 @@ def compact() -> None:
             f"INSERT INTO {TALLY_TABLE} (kind, status, n) "
             "SELECT kind, status, sum(n) FROM gone GROUP BY kind, status HAVING sum(n) <> 0"))
     else:
-        # SQLite has one writer at a time. A real write first takes that lock, so the read,
-        # the delete and the rewrite below see one state that nobody changes in between.
-        db.session.execute(_tally.insert().values(kind="", status="", n=0))
+        # SQLite has one writer at a time: with its lock taken first, the read, the delete
+        # and the rewrite below see one state that nobody changes in between.
+        _take_sqlite_write_lock()
         sums = db.session.execute(
             select(_tally.c.kind, _tally.c.status, func.sum(_tally.c.n))
             .group_by(_tally.c.kind, _tally.c.status)).all()
@@ -59,6 +59,12 @@ def compact() -> None:
     db.session.commit()
 
 
+def _take_sqlite_write_lock() -> None:
+    """A real write (a zero row, folded away or deleted after) starts SQLite's write
+    transaction; a plain BEGIN would let another writer in before this one writes."""
+    db.session.execute(_tally.insert().values(kind="", status="", n=0))
+
+
 def rebuild() -> int:
     """Recount from `service_request` in one transaction, for a tally made wrong by SQL that
     fires no row triggers (PostgreSQL's TRUNCATE, a load with triggers disabled)."""
@@ -66,7 +72,7 @@ def rebuild() -> int:
         # Writers wait for this transaction; readers and the tally's own appends go on after.
         db.session.execute(text("LOCK TABLE service_request IN SHARE MODE"))
     else:
-        db.session.execute(_tally.insert().values(kind="", status="", n=0))  # the write lock
+        _take_sqlite_write_lock()
     db.session.execute(_tally.delete())
     db.session.execute(text(_BACKFILL))
     rows = db.session.execute(select(func.count()).select_from(_tally)).scalar()

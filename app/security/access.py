@@ -56,18 +56,13 @@ def headed_unit_ids(user, day: dt.date) -> dict[int, int | None]:
     cache = g.setdefault("_headed_units", {}) if has_request_context() else {}
     key = (user.id, day)
     if key not in cache:
-        result: dict[int, int | None] = {}
         rows = db.session.execute(
             select(Unit.id, Unit.head_id).where(
                 or_(Unit.head_id == user.id, Unit.head_id.in_(_acting_for(user.id, day)))
-            ).order_by(Unit.id)
+            )
         )
-        for unit_id, head_id in rows:
-            if head_id == user.id:
-                result[unit_id] = None
-            else:
-                result.setdefault(unit_id, head_id)
-        cache[key] = result
+        cache[key] = {unit_id: None if head_id == user.id else head_id
+                      for unit_id, head_id in rows}
     return dict(cache[key])
 
 
