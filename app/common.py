@@ -10,10 +10,12 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.requests import tally
+from app.requests.models import OPEN_CONDITION
 from app.requests.search import SearchFilterConverter
 from app.security import access
 from app.security import roles as R
 from app.timeutil import today_wita
+from app.workflow import relations
 
 
 def error_response(api, err):
@@ -107,15 +109,19 @@ class EagerSQLAInterface(SQLAInterface):
 
     def _tallied_count(self, filters) -> int | None:
         """The count from the request tally (tally.py), when the list is a kind of request
-        seen whole, or filtered by state equality only; None when it must be counted."""
+        seen whole, or filtered by state equality only; None when it must be counted.
+
+        A see-all user sees every submitted request and their own drafts (SPEC §2): the
+        tally gives the first, the open-requests index counts the second."""
         kind = self.obj.__mapper__.polymorphic_identity
-        if kind is None or not access.role_names(current_actor()) & R.SEE_ALL_REQUESTS:
+        user = current_actor()
+        if kind is None or not access.role_names(user) & R.SEE_ALL_REQUESTS:
             return None
         status = None
         pairs = zip(filters.filters, filters.values, strict=True) if filters else ()
         for flt, value in pairs:
             if isinstance(flt, VisibleRequestsFilter):
-                continue  # true() for this user
+                continue  # submitted or own, counted below
             if isinstance(value, list) and len(value) == 1:  # FAB keeps URL values in lists
                 value = value[0]
             if (type(flt) is FilterEqual and flt.column_name == "status"
@@ -123,7 +129,14 @@ class EagerSQLAInterface(SQLAInterface):
                 status = value
                 continue
             return None
-        return tally.count(kind, status)
+        own_drafts = self.session.query(func.count()).select_from(self.obj).filter(
+            OPEN_CONDITION, self.obj.kind == kind, self.obj.status == "draft",
+            self.obj.requester_id == user.id).scalar()
+        if status == "draft":
+            return own_drafts
+        if status is not None:
+            return tally.count(kind, status)
+        return tally.count(kind) - tally.count(kind, "draft") + own_drafts
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):
@@ -184,7 +197,7 @@ class VisibleRequestsFilter(BaseFilter):
     arg_name = "visible"
 
     def apply(self, query, value):
-        return query.filter(access.request_visibility(current_actor(), today_wita()))
+        return query.filter(relations.request_visibility(current_actor(), today_wita()))
 
 
 VISIBLE_REQUESTS = [["id", VisibleRequestsFilter, lambda: None]]

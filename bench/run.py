@@ -285,7 +285,7 @@ def facts(flask_app, now) -> dict:
 
     from app.extensions import db
     from app.requests.models import ImprovementRequest, RequestHistory
-    from app.security.access import request_visibility
+    from app.workflow.relations import request_visibility
     from app.security.models import AppUser
     from app.timeutil import today_wita
 

@@ -13,8 +13,8 @@ from sqlalchemy.types import Float
 
 from app.extensions import db
 from app.requests.models import ServiceRequest
-from app.security.access import request_visibility
 from app.timeutil import MONTHS_ID, format_date, format_datetime, to_wita, today_wita, wita_to_utc
+from app.workflow.relations import request_visibility
 from app.workflow.rules import STATES
 from reports.xlsx import Percent
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import uuid
 
 import psycopg
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.checklist import calendar
@@ -156,3 +159,30 @@ def next_working_day(app, after: dt.date | None = None, n: int = 1) -> dt.date:
 
     with app.app_context():
         return calendar.add_working_days(after or today_wita(), n)
+
+
+# --- the browser (Debian's Chromium through Playwright) ---------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def live(app, database_url, tmp_path_factory):
+    """The app with CSRF on, served by a real server thread on 127.0.0.1."""
+    served = make_app(database_url, WTF_CSRF_ENABLED=True,
+                      ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("e2e-attachments")))
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", served
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()

@@ -9,25 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
-import threading
 import zlib
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app.checklist import calendar, rounds
 from app.checklist.models import ChecklistRound
 from app.extensions import db
 from app.requests.models import ImprovementRequest
 from app.timeutil import WITA, to_utc_naive, today_wita
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
@@ -40,31 +34,12 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-@pytest.fixture(scope="module")
-def live(app, database_url, tmp_path_factory):
-    """The app with CSRF on, served by a real server thread on 127.0.0.1."""
-    served = make_app(database_url, WTF_CSRF_ENABLED=True,
-                      ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("e2e-attachments")))
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", served
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
 class Person:
     """One user's browser session."""
 
-    def __init__(self, browser, base: str, username: str, shots: bool):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900},
+    def __init__(self, browser, base: str, username: str, shots: bool,
+                 viewport: tuple[int, int] = (1280, 900)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
                                            locale="id-ID")
         self.page = self.context.new_page()
         self.base, self.shots = base, shots

@@ -44,3 +44,40 @@ def test_another_units_request_is_404_everywhere(kind, login_as, api, ctx):
     db.session.expire_all()
     after = db.session.get(ServiceRequest, req.id)
     assert (after.status, after.title) == ("pending_unit_approval", req.title)
+
+
+def test_someone_elses_absence_is_refused_everywhere(api, login_as, ctx):
+    """SPEC §2: only the official, the Kasi for the Kabid, or the Admin touches an absence."""
+    import datetime as dt
+
+    from sqlalchemy import delete
+
+    from app.security.models import Absence
+    from app.timeutil import today_wita
+    from tests.workflow_helpers import user
+
+    start = today_wita() + dt.timedelta(days=30)
+    absence = Absence(user_id=user("kabid.pelayanan").id, start_date=start, end_date=start,
+                      kind="cuti", reason="Cuti tahunan", recorded_by_id=user("kabid.pelayanan").id)
+    db.session.add(absence)
+    db.session.commit()
+    pk = absence.id
+    try:
+        change = {"acting_user_id": user("kasubag.umum").id, "reason": "Diubah"}
+        for person, expected in (("kasubag.umum", 403), ("pemohon", 403), ("it.budi", 403)):
+            client = api(person)
+            assert client.put(f"/api/v1/absence/{pk}", json=change).status_code == expected
+            assert client.delete(f"/api/v1/absence/{pk}").status_code == expected
+        assert login_as("kasubag.umum").post(f"/absenceview/end/{pk}").status_code == 403
+        assert login_as("pemohon").post(f"/absenceview/end/{pk}").status_code in (302, 403)
+        assert api("kasubag.umum").put("/api/v1/absence/999999", json=change).status_code == 404
+        assert api("kasubag.umum").delete("/api/v1/absence/999999").status_code == 404
+        assert login_as("kasubag.umum").post("/absenceview/end/999999").status_code == 404
+        db.session.expire_all()
+        after = db.session.get(Absence, pk)
+        assert (after.reason, after.acting_user_id, after.withdrawn_at) == ("Cuti tahunan", None,
+                                                                            None)
+    finally:
+        db.session.rollback()
+        db.session.execute(delete(Absence).where(Absence.id == pk))
+        db.session.commit()

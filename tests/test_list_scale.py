@@ -74,7 +74,8 @@ def test_title_contains_finds_through_the_trigram_index(app, login_as, ctx, back
     word = f"Kata{uuid.uuid4().hex[:8]}"
     req = new_request(title=f"Perbaikan modul {word} pada SIM")
     other = new_request(title="Perbaikan lain")
-    db.session.commit()
+    for submitted in (req, other):  # the Kasi sees submitted requests (drafts are private)
+        act(submitted, "submit", "pemohon", {})
     client = login_as("kasi.pdsi")
 
     def found(term: str) -> set[int]:
@@ -111,23 +112,23 @@ def test_title_contains_finds_through_the_trigram_index(app, login_as, ctx, back
 def test_remembered_units_of_a_head_are_forgotten_when_an_absence_is_recorded(app, ctx):
     """headed_unit_ids() is remembered for the request; a Plh recorded in the same request
     takes effect at once (the flush drops the remembered answer)."""
-    from app.security import access
     from app.security.models import Absence, Unit
     from app.timeutil import today_wita
+    from app.workflow import relations
 
     plh, head = user("kabid.pelayanan"), user("kasubag.umum")
     day = today_wita()
     umum = db.session.execute(select(Unit.id).where(Unit.head_id == head.id)).scalar_one()
     with app.test_request_context():
-        before = access.headed_unit_ids(plh, day)
+        before = relations.headed_unit_ids(plh, day)
         assert umum not in before
         absence = Absence(user_id=head.id, start_date=day, end_date=day, kind="cuti",
                           reason="Cuti", acting_user_id=plh.id, recorded_by_id=head.id)
         db.session.add(absence)
         db.session.flush()
-        assert access.headed_unit_ids(plh, day) == {**before, umum: head.id}
+        assert relations.headed_unit_ids(plh, day) == {**before, umum: head.id}
         db.session.rollback()
-        assert access.headed_unit_ids(plh, day) == before
+        assert relations.headed_unit_ids(plh, day) == before
 
 
 def test_every_list_sorts_by_each_of_its_columns_on_every_page(app, login_as, ctx):

@@ -114,7 +114,7 @@ def test_long_request_flows_onto_a_second_page_without_losing_text(year_2033, lo
             {"note": f"Perbaikan ke-{cycle}: lengkapi uraian."}, now=now)
     assert len(req.history) == 10
 
-    pages, text = read_pdf(login_as("kabid.pelayanan").get(
+    pages, text = read_pdf(login_as("pemohon").get(  # a returned draft: its author's alone
         f"/print/support_request/{req.id}.pdf"))
     assert pages >= 2
     assert [w for w in words if w not in text] == []  # no word cut at a page break

@@ -78,12 +78,17 @@ def test_action_on_an_invisible_id_is_404_and_changes_nothing(login_as, ctx):
 
 
 def test_someone_elses_edit_is_refused(login_as, ctx):
-    req = request_in("draft")
-    rv = login_as("rina.kusuma").post(f"/improvementrequestview/edit/{req.id}",
+    draft = request_in("draft")  # a colleague's draft is not there for them at all
+    rv = login_as("rina.kusuma").post(f"/improvementrequestview/edit/{draft.id}",
+                                      data={"title": "Dibajak"})
+    assert rv.status_code == 404
+    submitted = request_in("pending_unit_approval")  # seen by the unit, edited by nobody
+    rv = login_as("rina.kusuma").post(f"/improvementrequestview/edit/{submitted.id}",
                                       data={"title": "Dibajak"})
     assert rv.status_code == 302
     db.session.expire_all()
-    assert db.session.get(ServiceRequest, req.id).title != "Dibajak"
+    assert db.session.get(ServiceRequest, draft.id).title != "Dibajak"
+    assert db.session.get(ServiceRequest, submitted.id).title != "Dibajak"
 
 
 def test_home_lists_what_waits_overdue_first(login_as, ctx):
@@ -140,4 +145,4 @@ def test_attachments_by_content_size_limited_and_row_checked(app, login_as, ctx)
     assert rv.status_code == 200 and rv.data == tiny_png()
     assert rv.headers["Content-Disposition"].startswith("attachment")
     assert login_as("pemohon2").get(download).status_code == 404
-    assert login_as("rina.kusuma").post(url, data={}).status_code == 403
+    assert login_as("rina.kusuma").post(url, data={}).status_code == 404  # a draft is private

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.requests import tally
 from app.requests.models import ServiceRequest
 from tests.test_request_ui import count_queries
-from tests.workflow_helpers import act, new_request, request_in
+from tests.workflow_helpers import act, new_request, request_in, user
 
 
 def real_counts() -> dict[tuple[str, str], int]:
@@ -59,15 +59,24 @@ def test_kasi_list_counts_come_from_the_tally_and_are_exact(app, login_as, ctx):
     request_in("pending_assessment")
     client = login_as("kasi.pdsi")
     db.session.expire_all()
+    kasi = user("kasi.pdsi")
+    new_request(requester="kasi.pdsi")  # the Kasi's own draft is in his list; others' are not
+    new_request()
+    # What the Kasi sees (SPEC §2): every submitted request and his own drafts.
+    seen = db.session.execute(select(func.count()).select_from(ServiceRequest).where(
+        ServiceRequest.kind == "improvement",
+        (ServiceRequest.status != "draft") | (ServiceRequest.requester_id == kasi.id))).scalar()
     for query, expected in (
-        ("", tally.count("improvement")),
+        ("", seen),
         ("?_flt_3_status=pending_assessment", real_counts()[("improvement",
                                                              "pending_assessment")]),
     ):
         with count_queries(app) as statements:
             page = client.get(f"/improvementrequestview/list/{query}").get_data(as_text=True)
         assert any("request_tally" in s for s in statements), (query, statements)
-        assert not any("count(" in s.lower() and "service_request" in s for s in statements)
+        # Only his own drafts are counted in the table (through the open-requests index).
+        counted = [s for s in statements if "count(" in s.lower() and "service_request" in s]
+        assert all("requester_id" in s and "status" in s for s in counted), counted
         assert re.search(rf"Jumlah Data:</strong>\s*{expected}\s", page), expected
     # Anyone else's list is counted from the table (their rows are a subset).
     with count_queries(app) as statements:

@@ -126,7 +126,7 @@ def test_kabid_absent_on_record_kasi_decides_alone(ctx):
     assert ("assigned", "it.budi") in mails(req)
 
 
-def test_kabid_absent_stated_by_kasi_records_the_absence(ctx):
+def test_kabid_absent_stated_by_kasi_applies_to_that_decision_only(ctx):
     now = at("2027-02-04T10:00")
     req = request_in("pending_assessment", now=now)
     with pytest.raises(WorkflowError) as err:  # a stated absence needs its reason
@@ -136,11 +136,16 @@ def test_kabid_absent_stated_by_kasi_records_the_absence(ctx):
     act(req, "assess", "kasi.pdsi", {"feasible": False, "note": "Tidak layak.",
                                      "kabid_absent": True, "absence_reason": "Sakit"}, now=now)
     assert req.status == "rejected"
-    assert "Sakit" in req.history[-1].stamp
-    absence = db.session.execute(select(Absence).where(
-        Absence.user_id == user("kabid.dalak").id, Absence.start_date == now.date())).scalar_one()
-    assert absence.reason == "Sakit" and absence.recorded_by.username == "kasi.pdsi"
+    last = req.history[-1]
+    assert last.decided_alone and last.absence_reason == "Sakit" and "Sakit" in last.stamp
+    # No day-long absence is recorded by the statement (SPEC §3 (b)).
+    assert db.session.execute(select(Absence).where(
+        Absence.user_id == user("kabid.dalak").id, Absence.start_date == now.date())).first() is None
     assert set(mails(req)) >= {("rejected", "pemohon"), ("decided_alone", "kabid.dalak")}
+    # The next assessment that day waits for the Kabid as usual.
+    later = request_in("pending_assessment", now=now + dt.timedelta(minutes=5))
+    act(later, "assess", "kasi.pdsi", now=now + dt.timedelta(minutes=5))
+    assert later.status == "pending_kabid_approval" and not later.history[-1].decided_alone
 
 
 def test_plh_approves_for_the_absent_unit_head(ctx):
@@ -261,9 +266,10 @@ def test_api_creates_edits_and_lists_drafts(api, ctx):
     assert shown["status"] == "draft" and shown["unit"]["name"] == "Bidang Pelayanan Perizinan"
     assert shown["requester"]["username"] == "pemohon"
     assert client.put(f"/api/v1/improvement_request/{pk}", json={"title": "Diubah"}).status_code == 200
-    # Someone else may not edit it; nobody may set status through an edit.
+    # A colleague of the same unit does not even see the draft (SPEC §2); nobody may set
+    # status through an edit.
     assert api("rina.kusuma").put(f"/api/v1/improvement_request/{pk}",
-                                  json={"title": "x"}).status_code == 403
+                                  json={"title": "x"}).status_code == 404
     rv = client.put(f"/api/v1/improvement_request/{pk}", json={"status": "done"})
     assert rv.status_code in (400, 422)
     missing = client.post("/api/v1/improvement_request/", json={"title": "Tanpa isi"})

@@ -12,7 +12,9 @@ from app.notify.models import Outbox
 from app.notify.templates import FOOTER, REQUEST_EVENTS
 from app.security import access
 from app.security import roles as R
+from app.security.models import AppUser
 from app.timeutil import format_date, today_wita, utcnow
+from app.workflow import relations
 from app.workflow.rules import NOTIFY
 
 FORM_NAMES = {
@@ -27,32 +29,19 @@ def request_link(req) -> str:
     return f"{base}/{URL_PATHS[req.kind]}/show/{req.id}"
 
 
-def recipients(relation: str, req, day: dt.date) -> list:
-    from app.security.models import AppUser, Unit
-
-    if relation == "requester":
-        return [req.requester]
-    if relation == "officer":
-        return [db.session.get(AppUser, req.officer_id)] if req.officer_id else []
-    if relation == "kasi":
-        return access.users_with_role(R.KASI)
-    if relation == "kabid":
-        return access.users_with_role(R.KABID)
-    if relation == "unit_head":
-        unit = db.session.get(Unit, req.unit_id)
-        if unit is None or unit.head is None:
-            return []
-        people = [unit.head]
-        # While the head is away the acting official (Plh) is told as well.
-        from app.security.models import Absence
-
-        for absence in db.session.query(Absence).filter(
-            Absence.user_id == unit.head_id, Absence.start_date <= day,
-            Absence.end_date >= day, Absence.acting_user_id.isnot(None),
-        ):
-            people.append(absence.acting_user)
-        return people
-    raise ValueError(relation)
+def tell_admins_unit_without_head(unit, day: dt.date, now: dt.datetime) -> int:
+    """SPEC §2: a submission refused for want of a head tells the Admin, once a unit a day."""
+    name = unit.name if unit is not None else "(unit tidak diketahui)"
+    subject = f"Unit {name} belum memiliki Kepala Unit"
+    text = (f"Sebuah permintaan dari {name} tidak dapat diajukan karena unit tersebut belum "
+            "memiliki Kepala Unit yang dapat menyetujuinya dan tidak ada Plh. yang tercatat "
+            f"pada {format_date(day)}.\n\nMohon tetapkan Kepala Unit pada menu Data Master > Unit: "
+            f"{current_app.config['APP_BASE_URL']}/unitview/list/"
+            "\n\n--\nLayanan TI DPMPTSP Kota Denpasar\n"
+            "Email ini dikirim otomatis; mohon tidak membalas.")
+    key = f"unit_without_head:{getattr(unit, 'id', 0)}:{day.isoformat()}"
+    return sum(queue_once("unit_without_head", admin, subject, text, f"{key}:{admin.id}", now)
+               for admin in access.users_with_role(R.ADMIN))
 
 
 def html_body(text: str) -> str:
@@ -74,8 +63,6 @@ def queue(event: str, user, subject: str, text: str, *, request_id=None, dedupe_
 
 
 def context(req, actor, **extra) -> dict:
-    from app.security.models import AppUser
-
     officer = db.session.get(AppUser, req.officer_id) if req.officer_id else None
     pending = [a for a in req.assignments if a.approval == "pending"]
     if req.proposal_feasible and pending:
@@ -95,8 +82,9 @@ def context(req, actor, **extra) -> dict:
         "target_date": format_date(req.target_date),
         "note": req.history[-1].note if req.history and req.history[-1].note else "-",
         "proposal": proposal,
-        "decision": "ditugaskan kepada " + officer.full_name if req.status == "in_progress"
-        and officer else "tidak layak dikerjakan",
+        "decision": extra.get("decision") or (
+            "ditugaskan kepada " + officer.full_name if req.status == "in_progress" and officer
+            else "tidak layak dikerjakan"),
         "reason": extra.get("reason") or req.proposal_note or "-",
         "stamp_line": f"\n\n{stamp}." if stamp else "",
         "link": request_link(req),
@@ -111,15 +99,16 @@ def queue_request_event(event: str, req, actor, *, now=None, **extra) -> list[Ou
     subject_tpl, body_tpl = REQUEST_EVENTS[event]
     ctx = context(req, actor, **extra)
     subject, body = subject_tpl.format(**ctx), (body_tpl + FOOTER).format(**ctx)
-    day = today_wita(now)
+    office = relations.Office.load(today_wita(now))
+    ids = [uid for relation in NOTIFY[event] for uid in relations.people(relation, req, office)]
     rows, seen = [], {actor.id}
-    for relation in NOTIFY[event]:
-        for person in recipients(relation, req, day):
-            if person is not None and person.id not in seen:
-                seen.add(person.id)
-                row = queue(event, person, subject, body, request_id=req.id, now=now)
-                if row is not None:
-                    rows.append(row)
+    for uid in ids:
+        if uid not in seen:
+            seen.add(uid)
+            row = queue(event, db.session.get(AppUser, uid), subject, body, request_id=req.id,
+                        now=now)
+            if row is not None:
+                rows.append(row)
     return rows
 
 

@@ -20,8 +20,10 @@ from app.notify import outbox
 from app.requests.models import REQUEST_KINDS, RequestHistory, ServiceRequest
 from app.security import access
 from app.security import roles as R
-from app.security.models import AppUser, Unit
+from app.security.models import AppUser
 from app.timeutil import format_date, format_slot, to_wita, wita_to_utc
+from app.workflow import relations
+from app.workflow.rules import WAITING_ON
 
 SECTIONS = [
     ("overdue", "Melewati target waktu"),
@@ -40,8 +42,8 @@ def _line(req) -> str:
 def digest_items(day: dt.date) -> dict[int, dict[str, list[str]]]:
     """person id -> section -> lines."""
     items: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    kasi = [u.id for u in access.users_with_role(R.KASI)]
-    kabid = [u.id for u in access.users_with_role(R.KABID)]
+    office = relations.Office.load(day)
+    kasi = office.kasi
     officers = [u.id for u in access.users_with_role(R.PETUGAS_IT)]
     tomorrow = calendar.add_working_days(day, 1)
 
@@ -71,17 +73,9 @@ def digest_items(day: dt.date) -> dict[int, dict[str, list[str]]]:
                                           "pending_kabid_approval")),
                last_step < threshold)
     ).scalars().all()
-    heads = dict(db.session.execute(select(Unit.id, Unit.head_id)).all())
-    for req in waiting:
-        if req.status == "pending_unit_approval":
-            people = [heads.get(req.unit_id)]
-        elif req.status == "pending_assessment":
-            people = kasi
-        else:
-            people = kabid
-        for person in people:
-            if person:
-                items[person]["approval"].append(_line(req))
+    for req in waiting:  # the head and the Plh; the Kasi too for an absent Kabid
+        for person in relations.people(WAITING_ON[req.status], req, office):
+            items[person]["approval"].append(_line(req))
 
     since = day - dt.timedelta(days=7)
     for rnd in db.session.execute(

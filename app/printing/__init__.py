@@ -36,6 +36,7 @@ from app.security import access
 from app.security import roles as R
 from app.security.models import Unit
 from app.timeutil import today_wita, utcnow, wita_to_utc
+from app.workflow import relations
 
 MESSAGES = {
     400: "Format tanggal tidak valid; gunakan TTTT-BB-HH, misalnya 2033-03-07.",
@@ -90,7 +91,7 @@ def permitted_user(permission_object: str):
 
 def load_request(model, pk: int, user) -> ServiceRequest | None:
     """The request with everything the form shows, if this user may see it (SPEC §7)."""
-    visible = access.request_visibility(user, today_wita(), model)
+    visible = relations.request_visibility(user, today_wita(), model)
     return db.session.execute(
         select(model).where(model.id == pk, visible).options(
             selectinload(model.requester),

@@ -417,14 +417,8 @@ def obstacle_rows(req) -> list[list[str]]:
 def kabid_absent_stamps(req) -> list[str]:
     """One stamp per decision the Kasi took alone because the Kabid was absent (SOP 9.2.5)."""
     return [f"{KABID_ABSENT_STAMP} ({format_date(row.created_at)}, {row.actor.full_name}). "
-            f"{_absence_reason(row.stamp)}"
-            for row in req.history if row.stamp and "berhalangan hadir" in row.stamp]
-
-
-def _absence_reason(recorded_stamp: str) -> str:
-    """The reason the workflow put in brackets at the end of its stamp, else the whole stamp."""
-    head, bracket, reason = recorded_stamp.rstrip(")").rpartition("(")
-    return f"Alasan: {reason}" if bracket and head and reason else recorded_stamp
+            f"Alasan: {row.absence_reason or '-'}"
+            for row in req.history if row.decided_alone]
 
 
 def _last(req, *actions):
@@ -463,13 +457,13 @@ def request_signatories(req, kasi=None) -> list[Signatory]:
     head_position = f"Kepala {req.unit.name}"
     approver = _signed_by("Disetujui oleh", approval, req.unit.head, head_position)
     kabid_row = _last(req, "kabid_approve")
-    if kabid_row is not None:
+    if kabid_row is not None and not kabid_row.decided_alone:
         knower = _signed_by("Mengetahui", kabid_row, None, KABID_POSITION)
-    else:
-        assess = _last(req, "assess")
-        absent = assess is not None and bool(assess.stamp) and "berhalangan" in assess.stamp
-        knower = _signed_by("Mengetahui", assess, kasi, KASI_POSITION,
-                            "Kabid Dalak berhalangan hadir" if absent else None)
+    else:  # the Kasi assessed, or decided for an absent Kabid (SOP 9.2.5)
+        decision = kabid_row or _last(req, "assess")
+        alone = decision is not None and decision.decided_alone
+        knower = _signed_by("Mengetahui", decision, kasi, KASI_POSITION,
+                            "Kabid Dalak berhalangan hadir" if alone else None)
     return [requester, approver, knower]
 
 

@@ -21,10 +21,9 @@ from app.requests.models import (
     SupportType,
 )
 from app.requests.views import LIST_EAGER, edit_refusal, fill_new_request
-from app.security import access
 from app.security import roles as R
 from app.timeutil import today_wita
-from app.workflow import service
+from app.workflow import relations, service
 
 COMMON_COLUMNS = [
     "id", "number", "title", "status", "unit.id", "unit.name", "requester.id",
@@ -141,7 +140,7 @@ class RequestApi(CheckedWritesMixin, ModelRestApi):
         version = payload.pop("version", None)
         model = self.datamodel.obj
         try:
-            req = service.load_for_update(model, pk, access.request_visibility(user, today_wita()))
+            req = service.load_for_update(model, pk, relations.request_visibility(user, today_wita()))
             if version is not None and not isinstance(version, int):
                 raise service.WorkflowError(400, "Periksa kembali isian Anda.",
                                             {"version": "Versi harus berupa angka."})

@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.timeutil import utcnow
@@ -210,6 +211,10 @@ class RequestHistory(Model):
     actor_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
     on_behalf_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
     stamp: Mapped[Optional[str]] = mapped_column(Text)
+    # The Kasi decided without the Kabid (SOP 9.2.5 / 9.5.4), and the reason the Kabid was absent.
+    decided_alone: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                server_default=sa_false())
+    absence_reason: Mapped[Optional[str]] = mapped_column(Text)
     note: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 

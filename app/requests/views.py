@@ -31,7 +31,7 @@ from app.requests.models import (
 from app.security import access
 from app.security import roles as R
 from app.timeutil import format_date, today_wita
-from app.workflow import rules, service
+from app.workflow import relations, rules, service
 
 REQUIRED = DataRequired(message="Kolom ini wajib diisi.")
 LIST_EAGER = ("unit", "requester", "officer")
@@ -216,7 +216,7 @@ class RequestView(ModelView):
 
     def _visible(self, pk: int) -> ServiceRequest:
         model = self.datamodel.obj
-        visible = access.request_visibility(current_actor(), today_wita())
+        visible = relations.request_visibility(current_actor(), today_wita())
         req = db.session.execute(
             select(model).where(model.id == pk, visible).options(
                 selectinload(model.assignments).selectinload(Assignment.officer),
@@ -234,6 +234,9 @@ class RequestView(ModelView):
         today = today_wita()
         allowed = service.available_actions(user, req)
         needs_officer = any(a.action.code in ("assess", "reassign") for a in allowed)
+        # SPEC §3: the assess form says beforehand when a recorded absence makes it final.
+        deciding = any(a.action.code == "assess" or a.standing.decides_alone for a in allowed)
+        kabid_absence = relations.kabid_absence(today) if deciding else None
         officers = access.users_with_role(R.PETUGAS_IT) if needs_officer else []
         fields = [(label, self._field_value(req, name)) for name, label in DETAIL_FIELDS[req.kind]]
         body = self.render_template(
@@ -243,6 +246,9 @@ class RequestView(ModelView):
             fields=fields,
             allowed=allowed,
             officers=officers,
+            kabid_absence=kabid_absence,
+            pending_assignment=next(
+                (a for a in req.assignments if a.approval == "pending"), None),
             errors=errors or {},
             open_action=open_action,
             form_data=form_data or {},

@@ -7,7 +7,7 @@ from typing import Optional
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.timeutil import utcnow
@@ -68,13 +68,28 @@ class Absence(Model):
     acting_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    # Withdrawn rows stay as evidence of what was on record when earlier decisions were
+    # taken; they cover no day (SPEC §2).
+    withdrawn_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    withdrawn_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
 
     user = relationship("AppUser", foreign_keys=[user_id])
     acting_user = relationship("AppUser", foreign_keys=[acting_user_id])
     recorded_by = relationship("AppUser", foreign_keys=[recorded_by_id])
+    withdrawn_by = relationship("AppUser", foreign_keys=[withdrawn_by_id])
 
     def covers(self, day: dt.date) -> bool:
-        return self.start_date <= day <= self.end_date
+        return self.withdrawn_at is None and self.start_date <= day <= self.end_date
+
+    @property
+    def register_state(self) -> Absence:
+        """The row itself, for the list's state column (its formatter reads the dates)."""
+        return self
+
+    @classmethod
+    def covering(cls, day: dt.date):
+        """SQL condition: an absence in force on `day`."""
+        return and_(cls.withdrawn_at.is_(None), cls.start_date <= day, cls.end_date >= day)
 
 
 class SecurityLog(Model):

@@ -17,6 +17,9 @@ PIMPINAN = "Pimpinan"
 ALL_ROLES = (ADMIN, PEMOHON, KEPALA_UNIT, KASI, KABID, PETUGAS_IT, PIMPINAN)
 # Roles that see every request (SPEC §2).
 SEE_ALL_REQUESTS = frozenset({ADMIN, KASI, KABID, PIMPINAN})
+# Officials who may head a unit or act for its head (Plh.): a Kepala Bidang or Sub Bagian, and
+# the Kasi PDSI and Kabid Dalak, who head their own section and division.
+HEAD_ROLES = (KEPALA_UNIT, KASI, KABID)
 
 # Verbs (FAB prefixes "can_").
 READ, WRITE, DELETE, ACT = "can_read", "can_write", "can_delete", "can_act"

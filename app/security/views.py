@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_appbuilder import ModelView
+from flask import abort, flash, g, redirect, url_for
+from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from sqlalchemy import inspect
+from wtforms import DateField, SelectField
+from wtforms.validators import DataRequired
+from wtforms.widgets import DateInput
 
-from app.common import EagerSQLAInterface, current_actor
+from app.common import CheckedWritesMixin, EagerSQLAInterface, current_actor
 from app.extensions import db
-from app.security import access
+from app.security import absences
 from app.security import roles as R
 from app.security.models import ABSENCE_KINDS, Absence, AppUser, SecurityLog, Unit
-from app.timeutil import format_date, utcnow
+from app.timeutil import format_date, format_datetime, today_wita, utcnow
 
 
 class UnitView(ModelView):
@@ -30,122 +38,273 @@ class UnitView(ModelView):
                      "parent": _l("Parent unit"), "head": _l("Head")}
 
 
-def check_absence(item: Absence, user) -> str | None:
-    """Officials record their own absence; the Admin records anyone's (issue #3)."""
-    if not access.has_role(user, R.ADMIN) and item.user_id not in (None, user.id):
-        return "Anda hanya dapat mencatat ketidakhadiran Anda sendiri."
-    if item.start_date and item.end_date and item.end_date < item.start_date:
-        return "Tanggal selesai tidak boleh sebelum tanggal mulai."
-    if item.acting_user_id is not None and item.acting_user_id == (item.user_id or user.id):
-        return "Pelaksana harian (Plh.) harus orang lain."
-    return None
+def _form_values(form) -> absences.Values:
+    """The absence as the form's fields hold it; an empty official means oneself."""
+    person = form.user.data
+    plh = form.acting_user.data
+    return absences.Values(
+        user_id=person.id if person else current_actor().id,
+        start_date=form.start_date.data, end_date=form.end_date.data, kind=form.kind.data,
+        reason=form.reason.data, acting_user_id=plh.id if plh else None)
 
 
-def _log_absence(item: Absence, user) -> None:
-    from app.extensions import db
+FORM_FIELDS = {"user_id": "user", "acting_user_id": "acting_user"}
 
-    db.session.add(SecurityLog(
-        event="absence_recorded", username=user.username, created_at=utcnow(),
-        detail=f"user_id={item.user_id} {item.start_date}..{item.end_date} plh={item.acting_user_id}",
-    ))
-    db.session.commit()
+
+def _with_absence_rules(form_class):
+    """The register's rules as the form's own validation, so every problem shows at its field
+    and the form keeps what was typed (FAB re-renders an invalid form as it was)."""
+
+    class AbsenceForm(form_class):
+        def validate(self, extra_validators=None):
+            if not super().validate(extra_validators=extra_validators):
+                return False
+            actor, today = current_actor(), today_wita()
+            pk = getattr(self, "_id", None)
+            old_item = db.session.get(Absence, pk) if pk is not None else None
+            if old_item is not None:
+                try:
+                    absences.may_change(actor, old_item, today)
+                except absences.AbsenceRefused as refused:
+                    self.user.errors.append(refused.message)
+                    return False
+            old = absences.Values.of(old_item) if old_item is not None else None
+            errors = absences.problems(actor, _form_values(self), old, today, pk)
+            for name, message in errors.items():
+                getattr(self, FORM_FIELDS.get(name, name)).errors.append(message)
+            return not errors
+
+    AbsenceForm.__name__ = form_class.__name__
+    return AbsenceForm
+
+
+def _end_button(absence: Absence) -> Markup:
+    """The register's state, and 'Akhiri' for an absence still in force or ahead."""
+    today = today_wita()
+    if absence.withdrawn_at is not None:
+        return Markup('<span class="label label-default">{}</span>').format(_l("Withdrawn"))
+    if absence.end_date < today:
+        return Markup('<span class="label label-default">{}</span>').format(_l("Ended"))
+    state = _l("In force") if absence.start_date <= today else _l("Planned")
+    may = absences.authority(current_actor(), absence.user_id) is None
+    if not may:
+        return Markup('<span class="label label-info">{}</span>').format(state)
+    return Markup(
+        '<span class="label label-info">{state}</span> '
+        '<form method="post" action="{url}" style="display:inline" class="end-absence">'
+        '<input type="hidden" name="csrf_token" value="{csrf}">'
+        '<button type="submit" class="btn btn-xs btn-warning" id="end-absence-{pk}">{label}'
+        '</button></form>'
+    ).format(state=state, url=url_for("AbsenceView.end", pk=absence.id), csrf=generate_csrf(),
+             pk=absence.id, label=_l("End now"))
+
+
+class NativeDateInput(DateInput):
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("class", "form-control")
+        return super().__call__(field, **kwargs)
 
 
 class AbsenceView(ModelView):
     datamodel = EagerSQLAInterface(Absence, eager=("user", "acting_user"))
     class_permission_name = R.ABSENCE
-    method_permission_name = R.VIEW_VERBS
+    method_permission_name = {**R.VIEW_VERBS, "end": "write"}
     base_permissions = ["can_read", "can_write"]
     base_order = ("start_date", "desc")
     list_title = _l("Absences of officials")
-    list_columns = ["user", "kind", "start_date", "end_date", "acting_user", "reason"]
+    list_columns = ["user", "kind", "start_date", "end_date", "acting_user", "reason", "register_state"]
+    show_columns = ["user", "kind", "start_date", "end_date", "acting_user", "reason",
+                    "recorded_by", "created_at", "withdrawn_by", "withdrawn_at", "register_state"]
     add_columns = ["user", "kind", "start_date", "end_date", "reason", "acting_user"]
     edit_columns = add_columns
     search_columns = ["start_date", "end_date", "kind"]
+    order_columns = ["kind", "start_date", "end_date"]
     label_columns = {"user": _l("Official"), "kind": _l("Kind"), "start_date": _l("From"),
                      "end_date": _l("Until"), "reason": _l("Reason"),
-                     "acting_user": _l("Acting official (Plh.)")}
+                     "acting_user": _l("Acting official (Plh.)"),
+                     "recorded_by": _l("Recorded by"), "created_at": _l("Recorded at"),
+                     "withdrawn_by": _l("Withdrawn by"), "withdrawn_at": _l("Withdrawn at"),
+                     "register_state": _l("State")}
+    description_columns = {
+        "user": _l("Leave empty for your own absence. The Kasi PDSI may record the Kabid "
+                   "Dalak's absence."),
+        "acting_user": _l("Only the official themselves (or the Admin) names the Plh."),
+    }
     formatters_columns = {"start_date": format_date, "end_date": format_date,
-                          "kind": lambda k: ABSENCE_KINDS.get(k, k)}
+                          "created_at": format_datetime, "withdrawn_at": format_datetime,
+                          "kind": lambda k: ABSENCE_KINDS.get(k, k),
+                          "acting_user": lambda person: person or "-",
+                          "register_state": _end_button}
     add_form_extra_fields = {
         "kind": SelectField(_l("Kind"), choices=list(ABSENCE_KINDS.items()), default="cuti"),
+        # The browser's own date input (as the action forms use); FAB's picker loses typed dates.
+        "start_date": DateField(_l("From"), widget=NativeDateInput(),
+                                validators=[DataRequired(message="Kolom ini wajib diisi.")]),
+        "end_date": DateField(_l("Until"), widget=NativeDateInput(),
+                              validators=[DataRequired(message="Kolom ini wajib diisi.")]),
     }
     edit_form_extra_fields = add_form_extra_fields
+    add_title = _l("Record an absence")
+    edit_title = _l("Edit absence")
+    show_title = _l("Absence")
+    add_form_query_rel_fields = {"user": [["active", FilterEqual, True]],
+                                 "acting_user": [["active", FilterEqual, True]]}
+    edit_form_query_rel_fields = add_form_query_rel_fields
+
+    def _init_forms(self):
+        super()._init_forms()
+        self.add_form = _with_absence_rules(self.add_form)
+        self.edit_form = _with_absence_rules(self.edit_form)
 
     def pre_add(self, item):
         user = current_actor()
         item.user_id = item.user_id or (item.user.id if item.user else user.id)
-        problem = check_absence(item, user)
-        if problem:
-            from app.extensions import db
-
-            db.session.rollback()  # FAB populated the row already; leave nothing half-changed
-            raise ValueError(problem)
         item.recorded_by_id = user.id
+        db.session.add(item)
+        absences.log_recorded(user, item)  # committed with the absence
 
-    pre_update = pre_add
+    def pre_update(self, item):
+        absences.log_changed(current_actor(), item, _old_values(item))
 
-    def post_add(self, item):
-        _log_absence(item, current_actor())
+    @expose("/end/<int:pk>", methods=["POST"])
+    @has_access
+    def end(self, pk):
+        """End an absence now, or withdraw one that has not begun (SPEC §2)."""
+        absence = db.session.get(Absence, pk)
+        if absence is None:
+            abort(404)
+        try:
+            done = absences.end(current_actor(), absence, today_wita(), utcnow())
+            db.session.commit()
+        except absences.AbsenceRefused as refused:
+            db.session.rollback()
+            if refused.status == 403:  # no button offers this: a crafted request
+                abort(403)
+            flash(refused.message, "danger")
+            return redirect(url_for("AbsenceView.list"))
+        flash(gettext("Absence %(done)s.", done=done), "success")
+        return redirect(url_for("AbsenceView.list"))
 
 
-class AbsenceApi(ModelRestApi):
+def _old_values(item: Absence) -> absences.Values:
+    """The values an edit started from, from the session's record of what it loaded."""
+    state = inspect(item)
+
+    def old(name):
+        history = state.attrs[name].history
+        if history.deleted:
+            return history.deleted[0]
+        return history.unchanged[0] if history.unchanged else getattr(item, name)
+
+    return absences.Values(old("user_id"), old("start_date"), old("end_date"), old("kind"),
+                           old("reason"), old("acting_user_id"))
+
+
+def _json_date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError
+    day = dt.date.fromisoformat(value)
+    if not 2000 <= day.year <= 2100:
+        raise ValueError
+    return day
+
+
+def _json_values(data: dict, old: absences.Values | None,
+                 actor) -> tuple[absences.Values | None, dict[str, list[str]]]:
+    """The absence a JSON body asks for (over `old` on an edit), or per-field errors."""
+    errors: dict[str, list[str]] = {}
+    base = old or absences.Values(actor.id, None, None, "cuti", None, None)
+    fields = {}
+    for name in ("user_id", "acting_user_id"):
+        value = data.get(name, getattr(base, name))
+        if value is None and name == "user_id":
+            value = actor.id
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or not 0 < value < 2**31):
+            errors[name] = ["Harus berupa id pengguna (angka)."]
+        elif value is not None and db.session.get(AppUser, value) is None:
+            errors[name] = ["Pengguna tidak ditemukan."]
+        fields[name] = value
+    for name in ("start_date", "end_date"):
+        try:
+            fields[name] = _json_date(data[name]) if name in data else getattr(base, name)
+        except ValueError:
+            errors[name] = ["Format tanggal TTTT-BB-HH, misalnya 2026-12-01."]
+    for name in ("kind", "reason"):
+        value = data.get(name, getattr(base, name))
+        if value is not None and not isinstance(value, str):
+            errors[name] = ["Harus berupa teks."]
+        fields[name] = value
+    if errors:
+        return None, errors
+    return absences.Values(**fields), {}
+
+
+class AbsenceApi(CheckedWritesMixin, ModelRestApi):
+    """The register over the API: the same rules as the UI (absences.py); DELETE ends an
+    absence or withdraws one not yet begun, and keeps the row (SPEC §2)."""
+
     resource_name = "absence"
     allow_browser_login = False
     datamodel = EagerSQLAInterface(Absence, eager=("user", "acting_user"))
     class_permission_name = R.ABSENCE
-    method_permission_name = R.API_VERBS
+    method_permission_name = {**R.API_VERBS, "delete": "write"}
     base_permissions = ["can_read", "can_write"]
     list_columns = ["id", "user.id", "user.username", "kind", "start_date", "end_date", "reason",
-                    "acting_user.id", "acting_user.username"]
+                    "acting_user.id", "acting_user.username", "recorded_by.username",
+                    "withdrawn_at", "withdrawn_by.username"]
     show_columns = list_columns
     add_columns = ["user_id", "kind", "start_date", "end_date", "reason", "acting_user_id"]
     edit_columns = add_columns
 
-    def post_headless(self):
-        from flask import request
+    def write_errors(self, data, item):
+        if not isinstance(data, dict):
+            return {}
+        actor = current_actor()
+        old = absences.Values.of(item) if item is not None else None
+        values, errors = _json_values(data, old, actor)
+        if errors:
+            return errors
+        if item is None:
+            values = absences.Values(values.user_id, values.start_date, values.end_date,
+                                     values.kind or "cuti", values.reason, values.acting_user_id)
+        problems = absences.problems(actor, values, old, today_wita(),
+                                     item.id if item is not None else None)
+        g._absence_old = old
+        return {name: [message] for name, message in problems.items()}
 
-        data = request.get_json(silent=True)
-        if isinstance(data, dict):
-            errors = {}
-            for name in ("start_date", "end_date", "reason"):
-                if data.get(name) in (None, ""):
-                    errors[name] = ["Kolom ini wajib diisi."]
-            if data.get("kind") not in (None, *ABSENCE_KINDS):
-                errors["kind"] = ["Jenis harus salah satu dari: " + ", ".join(ABSENCE_KINDS)]
-            for name in ("user_id", "acting_user_id"):
-                value = data.get(name)
-                if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                                          or not 0 < value < 2**31):
-                    errors[name] = ["Harus berupa id pengguna (angka)."]
-                elif value is not None and db.session.get(AppUser, value) is None:
-                    errors[name] = ["Pengguna tidak ditemukan."]
-            if not isinstance(data.get("reason"), (str, type(None))):
-                errors["reason"] = ["Harus berupa teks."]
-            if errors:
-                return self.response_400(message=errors)
-            probe = Absence(user_id=data.get("user_id"), acting_user_id=data.get("acting_user_id"))
-            try:
-                probe.start_date = dt.date.fromisoformat(str(data["start_date"]))
-                probe.end_date = dt.date.fromisoformat(str(data["end_date"]))
-                if not 2000 <= probe.start_date.year <= 2100 or not (
-                        2000 <= probe.end_date.year <= 2100):
-                    raise ValueError
-            except ValueError:
-                return self.response_400(message={"start_date": ["Format tanggal TTTT-BB-HH."]})
-            problem = check_absence(probe, current_actor())
-            if problem:
-                return self.response_400(message={"user_id": [problem]})
-        return super().post_headless()
+    def edit_refusal(self, item):
+        try:
+            absences.may_change(current_actor(), item, today_wita())
+        except absences.AbsenceRefused as refused:
+            return refused.status, refused.message
+        return None
 
     def pre_add(self, item):
         user = current_actor()
         item.user_id = item.user_id or user.id
         item.kind = item.kind or "cuti"
         item.recorded_by_id = user.id
+        db.session.add(item)
+        absences.log_recorded(user, item)  # committed with the absence
 
-    def post_add(self, item):
-        _log_absence(item, current_actor())
+    def pre_update(self, item):
+        absences.log_changed(current_actor(), item, g.pop("_absence_old"))
+
+    def delete_headless(self, pk):
+        absence = self.datamodel.get(pk, self._base_filters)
+        if absence is None:
+            return self.response_404()
+        try:
+            done = absences.end(current_actor(), absence, today_wita(), utcnow())
+            db.session.commit()
+        except absences.AbsenceRefused as refused:
+            db.session.rollback()
+            return self.response(refused.status, message=refused.message)
+        return self.response(200, message=f"Ketidakhadiran {done}.",
+                             result=self.show_model_schema.dump(absence))
 
 
 class SecurityLogView(ModelView):

@@ -19,9 +19,10 @@ from app.notify import outbox
 from app.requests.models import Assignment, NumberSequence, RequestHistory, ServiceRequest
 from app.security import access
 from app.security import roles as R
-from app.security.models import Absence, AppUser, SecurityLog
-from app.timeutil import ROMAN, format_date, to_wita, today_wita, utcnow
-from app.workflow import rules
+from app.security.hardening import log_security_event as log_event
+from app.security.models import AppUser, Unit
+from app.timeutil import ROMAN, format_date, format_time, to_wita, today_wita, utcnow
+from app.workflow import relations, rules
 from app.workflow.rules import ACTIONS, NOTE_MAX_LENGTH
 
 CONFLICT_MESSAGE = "Permintaan ini telah diubah oleh pengguna lain. Muat ulang halaman lalu coba lagi."
@@ -42,26 +43,11 @@ class WorkflowError(Exception):
 @dataclass
 class Allowed:
     action: rules.Action
-    on_behalf_of_id: int | None = None
+    standing: relations.Standing
 
-
-def relation_holds(user, req: ServiceRequest, actor: str, day: dt.date) -> tuple[bool, int | None]:
-    """Does the user stand in the relationship `actor` to the request? And for whom (Plh)?"""
-    if actor == "requester":
-        return req.requester_id == user.id, None
-    if actor == "unit_head":
-        units = access.headed_unit_ids(user, day)
-        if req.unit_id in units:
-            return True, units[req.unit_id]
-        return False, None
-    if actor == "kasi":
-        return access.has_role(user, R.KASI), None
-    if actor == "kabid":
-        return access.has_role(user, R.KABID), None
-    if actor == "officer":
-        return (req.officer_id is not None and req.officer_id == user.id
-                and access.has_role(user, R.PETUGAS_IT)), None
-    raise ValueError(actor)
+    @property
+    def on_behalf_of_id(self) -> int | None:
+        return self.standing.on_behalf_of_id
 
 
 def available_actions(user, req: ServiceRequest, now: dt.datetime | None = None) -> list[Allowed]:
@@ -69,9 +55,9 @@ def available_actions(user, req: ServiceRequest, now: dt.datetime | None = None)
     day = today_wita(now)
     result = []
     for action in rules.actions_from(req.status):
-        ok, behalf = relation_holds(user, req, action.actor, day)
-        if ok:
-            result.append(Allowed(action, behalf))
+        standing = relations.standing(user, req, action.actor, day)
+        if standing is not None:
+            result.append(Allowed(action, standing))
     return result
 
 
@@ -214,8 +200,8 @@ def perform(req: ServiceRequest, code: str, user, payload: dict | None = None, *
     action = ACTIONS.get(code)
     if action is None:
         raise WorkflowError(400, "Aksi tidak dikenal.", {"action": f"Aksi '{code}' tidak dikenal."})
-    ok, on_behalf_of = relation_holds(user, req, action.actor, day)
-    if not ok:
+    standing = relations.standing(user, req, action.actor, day)
+    if standing is None:
         raise WorkflowError(403, "Anda tidak berwenang melakukan aksi ini pada permintaan ini.")
     if req.status not in action.from_states:
         raise WorkflowError(
@@ -224,9 +210,12 @@ def perform(req: ServiceRequest, code: str, user, payload: dict | None = None, *
     if expected_version is not None and expected_version != req.version:
         raise WorkflowError(409, CONFLICT_MESSAGE)
     data = parse_payload(action, payload, day)
+    step = Step(req, action, user, data, now, day, standing, number_formats or {})
+    GUARDS.get(code, _no_guard)(step)
     try:
-        events = _apply(req, action, user, data, now, day, on_behalf_of, number_formats)
-        for event, extra in events:
+        EFFECTS.get(code, _plain)(step)
+        _finish(step)
+        for event, extra in step.events:
             outbox.queue_request_event(event, req, user, now=now, **extra)
         db.session.flush()
         _test_pause()
@@ -251,10 +240,246 @@ def _test_pause() -> None:
         time.sleep(seconds)
 
 
-def _history(req, action, from_state, user, note, now, on_behalf_of=None, stamp=None):
+@dataclass
+class Step:
+    """One action being applied: what its guard and effect read and write."""
+
+    req: ServiceRequest
+    action: rules.Action
+    user: AppUser
+    data: dict
+    now: dt.datetime
+    day: dt.date
+    standing: relations.Standing
+    number_formats: dict[str, str]
+    from_state: str = ""
+    events: list[tuple[str, dict]] = field(default_factory=list)
+    absence_reason: str | None = None  # set when the Kasi decides without the Kabid
+
+    def __post_init__(self):
+        self.from_state = self.req.status
+
+    @property
+    def note(self) -> str | None:
+        return self.data.get("note")
+
+    @property
+    def stamp(self) -> str | None:
+        return decided_alone_stamp(self.absence_reason) if self.absence_reason else None
+
+
+def decided_alone_stamp(reason: str) -> str:
+    """SPEC §3: on screen, in the emails and on the printed form."""
+    return f"Diputuskan Kasi PDSI — Kabid Dalak berhalangan hadir ({reason})"
+
+
+# --- guards: checks that need the database, before anything is written --------------------
+
+def _no_guard(step: Step) -> None:
+    return None
+
+
+def _guard_submit(step: Step) -> None:
+    """SPEC §2: a unit with neither a head nor a Plh for today cannot strand a request."""
+    req = step.req
+    if req.unit_id in relations.headed_unit_ids(step.user, step.day):
+        return  # the requester heads the unit or is its Plh: straight to the Kasi
+    if relations.unit_approver_ids(req.unit_id, step.day):
+        return
+    unit = db.session.get(Unit, req.unit_id)
+    db.session.rollback()
+    outbox.tell_admins_unit_without_head(unit, step.day, step.now)
+    db.session.commit()
+    raise WorkflowError(
+        409,
+        f"Permintaan belum dapat diajukan: {unit.name if unit else 'unit Anda'} belum memiliki "
+        "Kepala Unit yang dapat menyetujuinya dan tidak ada Plh. yang tercatat hari ini. "
+        "Admin sudah diberi tahu; permintaan Anda tetap tersimpan sebagai draf.",
+    )
+
+
+def _guard_assess(step: Step) -> None:
+    """SOP 9.2.5: the statement 'Kabid berhalangan hadir' is for a Kabid who is not at work;
+    one who acted today is."""
+    if not step.data.get("kabid_absent"):
+        return
+    acted = relations.kabid_action_on(step.day)
+    if acted is not None:
+        raise WorkflowError(400, "Periksa kembali isian Anda.", {"kabid_absent": (
+            f"Kabid Dalak tercatat melakukan tindakan hari ini pukul {format_time(acted)}; "
+            "usulan ini harus menunggu persetujuannya, atau catat ketidakhadirannya di "
+            "daftar ketidakhadiran."
+        )})
+
+
+GUARDS = {"submit": _guard_submit, "assess": _guard_assess}
+
+
+# --- effects: what each action changes, and whom it tells ---------------------------------
+
+def _plain(step: Step) -> None:
+    """cancel, unit_approve, unit_reject, unit_return: the state and one event."""
+    step.req.status = step.action.to_state
+    step.events.append((step.action.code, {}))
+
+
+def _submit(step: Step) -> None:
+    req = step.req
+    direct = req.unit_id in relations.headed_unit_ids(step.user, step.day)
+    if req.number is None:  # keeps its number when returned and resubmitted
+        submitted = to_wita(step.now).date()
+        seq = _next_sequence(req.kind, submitted.year)
+        req.seq, req.year = seq, submitted.year
+        req.number = format_number(req.kind, seq, submitted, step.number_formats)
+    req.submitted_at = req.submitted_at or step.now
+    req.status = rules.next_state(step.action, requester_heads_unit=direct)
+    step.events.append(("submit_direct" if direct else "submit", {}))
+
+
+def _assess(step: Step) -> None:
+    req, data = step.req, step.data
+    req.proposal_feasible = data["feasible"]
+    req.proposal_note = step.note
+    assignment = None
+    if data["feasible"]:
+        assignment = Assignment(
+            request=req, officer_id=data["officer"].id, assigned_by_id=step.user.id,
+            assigned_at=step.now, target_date=data["target_date"], note=step.note,
+        )
+        db.session.add(assignment)
+    # SOP 9.2.5 / 9.5.4: (b) stated for this one decision, or (a) an absence on record.
+    recorded = relations.kabid_absence(step.day)
+    if data["kabid_absent"]:
+        step.absence_reason = data["absence_reason"]
+        log_event("kabid_absent_decision", step.user.username,
+                  f"Permintaan {req.number}: {data['absence_reason']}", commit=False)
+    elif recorded is not None:
+        step.absence_reason = recorded.reason
+    if step.absence_reason is None:
+        req.status = rules.next_state(step.action)
+        step.events.append(("assess_proposal", {}))
+        return
+    req.status = rules.next_state(step.action, kabid_absent=True, feasible=data["feasible"])
+    if assignment is not None:
+        assignment.approval = "kasi_alone"
+        assignment.absence_reason = step.absence_reason
+        _start_assignment(req, assignment)
+        step.events.append(("assigned", {"stamp": step.stamp}))
+    else:
+        step.events.append(("rejected", {"stamp": step.stamp, "reason": step.note}))
+    step.events.append(("decided_alone", {"stamp": step.stamp}))
+
+
+def _kabid_approve(step: Step) -> None:
+    req = step.req
+    if step.standing.decides_alone:  # the Kasi, for a Kabid on record as absent
+        step.absence_reason = step.standing.kabid_absence.reason
+    pending = [a for a in req.assignments if a.approval == "pending"]
+    extra = {"stamp": step.stamp} if step.stamp else {}
+    if req.proposal_feasible and pending:
+        assignment = pending[-1]
+        assignment.approval = "kasi_alone" if step.absence_reason else "kabid"
+        assignment.absence_reason = step.absence_reason
+        assignment.approved_by_id, assignment.approved_at = step.user.id, step.now
+        _start_assignment(req, assignment)
+        step.events.append(("assigned", extra))
+    else:
+        step.events.append(("rejected", {**extra, "reason": req.proposal_note}))
+    req.status = rules.next_state(step.action, feasible=bool(req.proposal_feasible))
+    if step.absence_reason:
+        step.events.append(("decided_alone", extra))
+
+
+def _kabid_decline(step: Step) -> None:
+    req = step.req
+    for assignment in req.assignments:
+        if assignment.approval == "pending":
+            assignment.approval, assignment.ended_at = "declined", step.now
+            assignment.outcome, assignment.outcome_note = "declined", step.note
+    req.proposal_feasible = None
+    req.status = step.action.to_state
+    step.events.append(("kabid_decline", {}))
+    if step.standing.decides_alone:
+        step.absence_reason = step.standing.kabid_absence.reason
+        step.events.append(("decided_alone", {
+            "stamp": step.stamp, "decision": "usulan dikembalikan untuk dikaji ulang"}))
+
+
+def _report_done(step: Step) -> None:
+    current = step.req.current_assignment
+    if current is not None:
+        current.completed_at = step.now
+    step.req.status = step.action.to_state
+    step.events.append(("report_done", {}))
+
+
+def _report_obstacle(step: Step) -> None:
+    _end_current(step.req, "obstacle", step.note, step.now)
+    step.req.status = step.action.to_state
+    step.events.append(("report_obstacle", {}))
+
+
+def _reassign(step: Step) -> None:
+    req, data = step.req, step.data
+    if step.from_state == "in_progress":
+        _end_current(req, "reassigned", step.note, step.now)
+    assignment = Assignment(
+        request=req, officer_id=data["officer"].id, assigned_by_id=step.user.id,
+        assigned_at=step.now, target_date=data["target_date"], note=step.note, approval="kasi",
+        approved_by_id=step.user.id, approved_at=step.now,
+    )
+    db.session.add(assignment)
+    _start_assignment(req, assignment)
+    req.status = step.action.to_state
+    step.events.append(("reassign", {}))
+
+
+def _accept_done(step: Step) -> None:
+    current = step.req.current_assignment
+    if current is not None:
+        current.outcome, current.outcome_note, current.ended_at = "done", step.note, step.now
+        current.completed_at = current.completed_at or step.now
+    step.req.status = step.action.to_state
+    step.events.append(("accept_done", {}))
+
+
+def _return_done(step: Step) -> None:
+    current = step.req.current_assignment
+    if current is not None:
+        current.completed_at = None
+    step.req.status = step.action.to_state
+    step.events.append(("return_done", {}))
+
+
+EFFECTS = {
+    "submit": _submit,
+    "assess": _assess,
+    "kabid_approve": _kabid_approve,
+    "kabid_decline": _kabid_decline,
+    "report_done": _report_done,
+    "report_obstacle": _report_obstacle,
+    "reassign": _reassign,
+    "accept_done": _accept_done,
+    "return_done": _return_done,
+}
+
+
+def _finish(step: Step) -> None:
+    """What every action does after its effect: close a final request, write its history."""
+    req = step.req
+    req.updated_at = step.now  # every action updates the row, so the version check always runs
+    if req.status in rules.FINAL_STATES:
+        req.closed_at = step.now
+    stamp = step.stamp
+    behalf = step.standing.on_behalf_of_id
+    if behalf:
+        head = db.session.get(AppUser, behalf)
+        stamp = f"Plh. a.n. {head.full_name}" if head else "Plh."
     db.session.add(RequestHistory(
-        request=req, action=action, from_state=from_state, to_state=req.status, actor_id=user.id,
-        on_behalf_of_id=on_behalf_of, note=note, stamp=stamp, created_at=now,
+        request=req, action=step.action.code, from_state=step.from_state, to_state=req.status,
+        actor_id=step.user.id, on_behalf_of_id=behalf, note=step.note, stamp=stamp,
+        decided_alone=step.absence_reason is not None, absence_reason=step.absence_reason,
+        created_at=step.now,
     ))
 
 
@@ -269,129 +494,6 @@ def _end_current(req: ServiceRequest, outcome: str, note: str | None, now: dt.da
 def _start_assignment(req, assignment: Assignment) -> None:
     req.officer_id = assignment.officer_id
     req.target_date = assignment.target_date
-
-
-def _record_kabid_absence(user, reason: str, day: dt.date, now: dt.datetime) -> None:
-    """SPEC §3 (b): the Kasi states the Kabid is absent; that records an absence for today."""
-    for kabid in access.users_with_role(R.KABID):
-        if not access.is_absent(kabid.id, day):
-            db.session.add(Absence(
-                user_id=kabid.id, start_date=day, end_date=day, kind="lainnya", reason=reason,
-                recorded_by_id=user.id, created_at=now,
-            ))
-    db.session.add(SecurityLog(event="kabid_absent_decision", username=user.username,
-                               detail=reason, created_at=now))
-
-
-def _apply(req, action, user, data, now, day, on_behalf_of, number_formats):
-    """Change the request; returns the notification events [(event, extra)]."""
-    from_state = req.status
-    note = data.get("note")
-    events: list[tuple[str, dict]] = []
-    stamp = None
-    req.updated_at = now  # every action updates the row, so the version check always runs
-
-    if action.code == "submit":
-        heads = req.unit_id in access.headed_unit_ids(user, day)
-        if req.number is None:  # keeps its number when returned and resubmitted
-            submitted = to_wita(now).date()
-            seq = _next_sequence(req.kind, submitted.year)
-            req.seq, req.year = seq, submitted.year
-            req.number = format_number(req.kind, seq, submitted, number_formats or {})
-        req.submitted_at = req.submitted_at or now
-        req.status = rules.next_state(action, requester_heads_unit=heads)
-        events.append(("submit_direct" if heads else "submit", {}))
-    elif action.code == "assess":
-        kabid_absent = data["kabid_absent"] or access.kabid_absent(day)
-        req.proposal_feasible = data["feasible"]
-        req.proposal_note = note
-        if data["feasible"]:
-            assignment = Assignment(
-                request=req, officer_id=data["officer"].id, assigned_by_id=user.id,
-                assigned_at=now, target_date=data["target_date"], note=note,
-            )
-            db.session.add(assignment)
-        if kabid_absent:
-            reason = data.get("absence_reason") or "tercatat berhalangan hadir"
-            if data["kabid_absent"]:
-                _record_kabid_absence(user, reason, day, now)
-            stamp = f"Diputuskan Kasi PDSI — Kabid Dalak berhalangan hadir ({reason})"
-            if data["feasible"]:
-                assignment.approval = "kasi_alone"
-                assignment.absence_reason = reason
-                _start_assignment(req, assignment)
-                events.append(("assigned", {"stamp": stamp}))
-            else:
-                events.append(("rejected", {"stamp": stamp, "reason": note}))
-            events.append(("decided_alone", {"stamp": stamp}))
-            req.status = rules.next_state(action, kabid_absent=True, feasible=data["feasible"])
-        else:
-            req.status = rules.next_state(action)
-            events.append(("assess_proposal", {}))
-    elif action.code == "kabid_approve":
-        pending = [a for a in req.assignments if a.approval == "pending"]
-        if req.proposal_feasible and pending:
-            assignment = pending[-1]
-            assignment.approval, assignment.approved_by_id, assignment.approved_at = "kabid", user.id, now
-            _start_assignment(req, assignment)
-            events.append(("assigned", {}))
-        else:
-            events.append(("rejected", {"reason": req.proposal_note}))
-        req.status = rules.next_state(action, feasible=bool(req.proposal_feasible))
-    elif action.code == "kabid_decline":
-        for assignment in req.assignments:
-            if assignment.approval == "pending":
-                assignment.approval, assignment.ended_at = "declined", now
-                assignment.outcome, assignment.outcome_note = "declined", note
-        req.proposal_feasible = None
-        req.status = action.to_state
-        events.append(("kabid_decline", {}))
-    elif action.code == "report_done":
-        current = req.current_assignment
-        if current is not None:
-            current.completed_at = now
-        req.status = action.to_state
-        events.append(("report_done", {}))
-    elif action.code == "report_obstacle":
-        _end_current(req, "obstacle", note, now)
-        req.status = action.to_state
-        events.append(("report_obstacle", {}))
-    elif action.code == "reassign":
-        if from_state == "in_progress":
-            _end_current(req, "reassigned", note, now)
-        assignment = Assignment(
-            request=req, officer_id=data["officer"].id, assigned_by_id=user.id, assigned_at=now,
-            target_date=data["target_date"], note=note, approval="kasi",
-            approved_by_id=user.id, approved_at=now,
-        )
-        db.session.add(assignment)
-        _start_assignment(req, assignment)
-        req.status = action.to_state
-        events.append(("reassign", {}))
-    elif action.code == "accept_done":
-        current = req.current_assignment
-        if current is not None:
-            current.outcome, current.outcome_note, current.ended_at = "done", note, now
-            current.completed_at = current.completed_at or now
-        req.status = action.to_state
-        events.append(("accept_done", {}))
-    elif action.code == "return_done":
-        current = req.current_assignment
-        if current is not None:
-            current.completed_at = None
-        req.status = action.to_state
-        events.append(("return_done", {}))
-    else:  # cancel, unit_approve, unit_reject, unit_return
-        req.status = action.to_state
-        events.append((action.code, {}))
-
-    if req.status in rules.FINAL_STATES:
-        req.closed_at = now
-    if on_behalf_of:
-        head = db.session.get(AppUser, on_behalf_of)
-        stamp = f"Plh. a.n. {head.full_name}" if head else "Plh."
-    _history(req, action.code, from_state, user, note, now, on_behalf_of, stamp)
-    return events
 
 
 def load_for_update(model, pk: int, visible_condition):

@@ -1,0 +1,195 @@
+"""The absence register (SPEC §2): who may record, change, end or withdraw an absence.
+
+An absence is the key to every "Plh." and to every decision the Kasi PDSI takes without the
+Kabid Dalak (SOP 9.2.5, 9.5.4), so the same rule holds for the old and the new values of
+every change, in the UI and the API alike:
+- an official records their own absence and names their Plh;
+- the Kasi PDSI may record the Kabid Dalak's absence (with a reason), but not name his Plh;
+- the Admin records anyone's.
+Every create, change, end and withdrawal goes into the security log with the actor, in the
+same transaction as the change. A withdrawn absence stays in the table as the record of what
+was on file when earlier decisions were taken; it covers no day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.security import access
+from app.security import roles as R
+from app.security.hardening import log_security_event
+from app.security.models import ABSENCE_KINDS, Absence, AppUser
+from app.timeutil import format_date
+
+REASON_MAX_LENGTH = 1000
+LONGEST_ABSENCE_DAYS = 366
+# Officials record their own absence (the roles given the Absence write permission).
+OFFICIALS = R.HEAD_ROLES
+
+
+class AbsenceRefused(Exception):
+    """403 not this user's absence to touch, 404, 409 no longer changeable."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Values:
+    """The fields of an absence that the rules read, old or new."""
+
+    user_id: int | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    kind: str | None
+    reason: str | None
+    acting_user_id: int | None
+
+    @classmethod
+    def of(cls, absence: Absence) -> Values:
+        return cls(absence.user_id, absence.start_date, absence.end_date, absence.kind,
+                   absence.reason, absence.acting_user_id)
+
+
+def _user(user_id: int | None) -> AppUser | None:
+    return db.session.get(AppUser, user_id) if user_id else None
+
+
+def authority(actor, user_id: int | None) -> str | None:
+    """Why `actor` may not record an absence of `user_id`, or None when they may."""
+    if access.has_role(actor, R.ADMIN):
+        return None
+    if user_id == actor.id:
+        if access.has_role(actor, *OFFICIALS):
+            return None
+        return "Hanya pejabat (Kepala Unit, Kasi PDSI, Kabid Dalak) yang mencatat ketidakhadiran."
+    if access.has_role(actor, R.KASI) and access.has_role(_user(user_id), R.KABID):
+        return None
+    if access.has_role(actor, R.KASI):
+        return ("Anda hanya dapat mencatat ketidakhadiran Anda sendiri dan ketidakhadiran "
+                "Kabid Dalak.")
+    return "Anda hanya dapat mencatat ketidakhadiran Anda sendiri."
+
+
+def problems(actor, new: Values, old: Values | None, today: dt.date,
+             absence_id: int | None = None) -> dict[str, str]:
+    """Per-field problems of recording `new` (replacing `old` on an edit); empty when none."""
+    errors: dict[str, str] = {}
+    is_admin = access.has_role(actor, R.ADMIN)
+    refusal = authority(actor, new.user_id)
+    if refusal:
+        errors["user_id"] = refusal
+    elif _user(new.user_id) is None:
+        errors["user_id"] = "Pejabat tidak ditemukan."
+
+    if not new.kind or new.kind not in ABSENCE_KINDS:
+        errors["kind"] = "Jenis harus salah satu dari: " + ", ".join(ABSENCE_KINDS.values()) + "."
+    reason = (new.reason or "").strip()
+    if not reason:
+        errors["reason"] = "Alasan wajib diisi."
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = f"Alasan terlalu panjang (maksimal {REASON_MAX_LENGTH} karakter)."
+
+    start, end = new.start_date, new.end_date
+    if start is None:
+        errors["start_date"] = "Tanggal mulai wajib diisi."
+    if end is None:
+        errors["end_date"] = "Tanggal selesai wajib diisi."
+    if start and end:
+        if end < start:
+            errors["end_date"] = "Tanggal selesai tidak boleh sebelum tanggal mulai."
+        elif (end - start).days >= LONGEST_ABSENCE_DAYS:
+            errors["end_date"] = f"Ketidakhadiran paling lama {LONGEST_ABSENCE_DAYS} hari."
+        if not is_admin:
+            # The register speaks of today and after; the past is history (SPEC §2).
+            if start < today and (old is None or start != old.start_date):
+                errors["start_date"] = (f"Tanggal mulai tidak boleh sebelum hari ini "
+                                        f"({format_date(today)}).")
+            if end < today and (old is None or end != old.end_date):
+                errors.setdefault("end_date", "Tanggal selesai tidak boleh sebelum hari ini; "
+                                              "gunakan tombol Akhiri untuk mengakhirinya.")
+        if new.user_id and "user_id" not in errors and not errors.get("end_date"):
+            clash = overlapping(new.user_id, start, end, absence_id)
+            if clash is not None:
+                errors["start_date"] = (
+                    f"Sudah tercatat ketidakhadiran yang beririsan: {format_date(clash.start_date)}"
+                    f" s.d. {format_date(clash.end_date)}.")
+
+    acting_changed = new.acting_user_id != (old.acting_user_id if old else None)
+    if new.acting_user_id is not None:
+        plh = _user(new.acting_user_id)
+        if new.acting_user_id == new.user_id:
+            errors["acting_user_id"] = "Pelaksana harian (Plh.) harus orang lain."
+        elif plh is None or not plh.active or not access.has_role(plh, *R.HEAD_ROLES):
+            errors["acting_user_id"] = ("Plh. harus pejabat aktif: Kepala Unit, Kasi PDSI, "
+                                        "atau Kabid Dalak.")
+        elif acting_changed and not is_admin and new.user_id != actor.id:
+            # Nobody names themselves (or anyone) Plh of a unit they do not head.
+            errors["acting_user_id"] = ("Plh. hanya dapat ditunjuk oleh pejabat yang "
+                                        "bersangkutan atau oleh Admin.")
+    return errors
+
+
+def overlapping(user_id: int, start: dt.date, end: dt.date,
+                except_id: int | None = None) -> Absence | None:
+    query = select(Absence).where(
+        Absence.user_id == user_id, Absence.withdrawn_at.is_(None),
+        Absence.start_date <= end, Absence.end_date >= start)
+    if except_id is not None:
+        query = query.where(Absence.id != except_id)
+    return db.session.execute(query.limit(1)).scalar_one_or_none()
+
+
+def may_change(actor, absence: Absence, today: dt.date) -> None:
+    """Raise AbsenceRefused unless `actor` may change or end this absence now."""
+    if authority(actor, absence.user_id) is not None:
+        raise AbsenceRefused(403, "Anda tidak berwenang mengubah ketidakhadiran ini.")
+    if absence.withdrawn_at is not None:
+        raise AbsenceRefused(409, "Ketidakhadiran ini sudah ditarik.")
+    if absence.end_date < today and not access.has_role(actor, R.ADMIN):
+        raise AbsenceRefused(409, "Ketidakhadiran ini sudah berakhir dan tidak dapat diubah.")
+
+
+def describe(values: Values) -> str:
+    """One line for the security log, in the words of the register."""
+    person, plh = _user(values.user_id), _user(values.acting_user_id)
+    return (f"{person.full_name if person else values.user_id}: "
+            f"{ABSENCE_KINDS.get(values.kind, values.kind)} "
+            f"{values.start_date} s.d. {values.end_date}; "
+            f"Plh.: {plh.full_name if plh else '-'}; alasan: {values.reason}")
+
+
+def log_recorded(actor, absence: Absence) -> None:
+    db.session.flush()
+    log_security_event("absence_recorded", actor.username,
+                       f"#{absence.id} {describe(Values.of(absence))}", commit=False)
+
+
+def log_changed(actor, absence: Absence, old: Values) -> None:
+    new = Values.of(absence)
+    if new == old:
+        return
+    log_security_event("absence_changed", actor.username,
+                       f"#{absence.id} sebelum: {describe(old)} | sesudah: {describe(new)}",
+                       commit=False)
+
+
+def end(actor, absence: Absence, today: dt.date, now: dt.datetime) -> str:
+    """End an absence now (SPEC §2): one not yet begun, or begun today, is withdrawn; a longer
+    one ends yesterday. Decisions already taken keep their stamps. Returns what was done."""
+    may_change(actor, absence, today)
+    before = describe(Values.of(absence))
+    if absence.start_date >= today:
+        absence.withdrawn_at, absence.withdrawn_by_id = now, actor.id
+        event, done = "absence_withdrawn", "ditarik"
+    else:
+        absence.end_date = today - dt.timedelta(days=1)
+        event, done = "absence_ended", f"diakhiri per {format_date(absence.end_date)}"
+    log_security_event(event, actor.username, f"#{absence.id} {before}", commit=False)
+    return done
