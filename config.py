@@ -6,7 +6,6 @@ from datetime import timedelta
 from flask_appbuilder.const import AUTH_DB
 
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
-DEFAULT_SECRET_KEY = "dev-only-change-me"
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -19,7 +18,9 @@ def _bool(name: str, default: bool = False) -> bool:
 class Config:
     APP_NAME = "Layanan TI"
     APP_ICON = None
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # No built-in key: without one the app makes a random key once in the instance folder
+    # (create_app); a configured key shorter than 32 characters is refused at start.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     # None means "SQLite in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -38,10 +39,15 @@ class Config:
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
-    AUTH_RATE_LIMITED = True
-    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 5 minute")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # FAB's own login limit counts every POST per address; ours counts failures per name and
+    # per address, on the form and the API (app/security/login_limits.py).
+    AUTH_RATE_LIMITED = False
+    RATELIMIT_ENABLED = False
+    LOGIN_LIMIT_ENABLED = _bool("LOGIN_LIMIT_ENABLED", True)
+    LOGIN_FAILURE_LIMIT = os.environ.get("LOGIN_FAILURE_LIMIT", "10 per 5 minutes")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
+    # How many reverse proxies stand in front and set X-Forwarded-For/-Proto (SPEC §7).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     FAB_PASSWORD_COMPLEXITY_ENABLED = True
     # FAB_PASSWORD_COMPLEXITY_VALIDATOR is set to a callable in create_app.
 
@@ -98,7 +104,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-that-is-long-enough-for-hs256"
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    LOGIN_LIMIT_ENABLED = False  # the login-limit tests turn it on
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 1  # nothing listens: mail tests start a real SMTP server and point here
     MAIL_SUPPRESS_SEND = False  # Flask-Mail would otherwise drop mail when TESTING

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import csrf, db, mail, migrate
 
@@ -16,7 +18,9 @@ log = logging.getLogger(__name__)
 def create_app(config: object | str = "config.Config", **overrides) -> Flask:
     # FAB's own security API warns about filters it cannot build for relation columns.
     logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
-    app = Flask(__name__, instance_relative_config=True)
+    # INSTANCE_PATH (tests): another instance folder than the project's instance/.
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=overrides.pop("INSTANCE_PATH", None))
     _configure(app, config, overrides)
     _init_extensions(app)
     with app.app_context():
@@ -34,6 +38,10 @@ def _configure(app: Flask, config, overrides: dict) -> None:
     app.config.from_object(config)
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    _secret_key(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:  # the client's address and scheme as the nginx in front saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = os.path.join(app.instance_path, "layanan.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -51,13 +59,41 @@ def _configure(app: Flask, config, overrides: dict) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
 
 
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _secret_key(app: Flask) -> None:
+    """No built-in key (SPEC §7): a configured key must be long; without one, a random key is
+    made once in the instance folder and kept, so sessions survive a restart."""
+    key = app.config.get("SECRET_KEY")
+    if key:
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(f"SECRET_KEY kurang dari {MIN_SECRET_KEY_LENGTH} karakter; "
+                               "buat dengan: python3 -c 'import secrets; "
+                               "print(secrets.token_hex(32))'")
+        return
+    path = os.path.join(app.instance_path, SECRET_KEY_FILE)
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    with open(path) as kept:
+        app.config["SECRET_KEY"] = kept.read().strip()
+    app.config["SECRET_KEY_GENERATED"] = True
+
+
 def _init_extensions(app: Flask) -> None:
     from app.security.audit import connect_audit
     from app.security.hardening import init_hardening
+    from app.security.login_limits import init_login_limits
+    from app.security.sessions import init_sessions
 
     db.init_app(app)
     csrf.init_app(app)
     init_hardening(app)
+    init_login_limits(app)
+    init_sessions(app)
     connect_audit()
     from app.errors import init_errors
     from app.request_log import init_request_log

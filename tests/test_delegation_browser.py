@@ -111,9 +111,10 @@ def test_kasi_records_the_kabids_absence_decides_and_ends_it(live, browser, back
 
     # The Kabid turns up: the Kasi ends the absence; it is kept, marked withdrawn.
     page = kasi.go("/absenceview/list/")
-    page.locator("form.end-absence button").first.click()
+    row = page.locator("table.table-bordered tr", has_text="Rapat koordinasi di Kantor Gubernur")
+    row.locator("form.end-absence button").click()
     expect(page.locator(".alert-success")).to_contain_text("Ketidakhadiran ditarik.")
-    expect(page.locator("table.table-bordered")).to_contain_text("Ditarik")
+    expect(row).to_contain_text("Ditarik")
     kasi.snap("6-withdrawn")
     page = kasi.go(fresh_path)
     page.click("#btn-assess")

@@ -63,10 +63,12 @@ def test_password_policy_applies_to_every_way_a_user_is_made(app, ctx):
     assert sm.find_user(username="lemah2") is None, result.output
 
 
-def test_check_deploy_fails_on_defaults_and_passes_when_safe(database_url):
-    unsafe = make_app(database_url, SECRET_KEY="dev-only-change-me")
-    result = unsafe.test_cli_runner().invoke(args=["check-deploy"])
-    assert result.exit_code == 1 and "SECRET_KEY" in result.output
+def test_check_deploy_fails_on_defaults_and_passes_when_safe(database_url, tmp_path):
+    with pytest.raises(RuntimeError, match="SECRET_KEY kurang dari 32 karakter"):
+        make_app(database_url, SECRET_KEY="dev-only-change-me")  # refused at start
+    generated = make_app(database_url, SECRET_KEY=None, INSTANCE_PATH=str(tmp_path))
+    result = generated.test_cli_runner().invoke(args=["check-deploy"])
+    assert result.exit_code == 1 and "SECRET_KEY dibuat otomatis" in result.output
     safe = make_app(database_url, SECRET_KEY="k" * 48, SESSION_COOKIE_SECURE=True,
                     MAIL_SERVER="smtp.denpasarkota.go.id", APP_BASE_URL="https://layanan.test",
                     WTF_CSRF_ENABLED=True)
@@ -77,9 +79,12 @@ def test_check_deploy_fails_on_defaults_and_passes_when_safe(database_url):
 
 @pytest.fixture()
 def strict_app(database_url):
-    """The production guards on: CSRF and login rate limiting."""
-    return make_app(database_url, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True,
-                    AUTH_RATE_LIMIT="5 per minute")
+    """The production guards on: CSRF and the failed-login limit."""
+    app = make_app(database_url, WTF_CSRF_ENABLED=True, LOGIN_LIMIT_ENABLED=True,
+                   LOGIN_FAILURE_LIMIT="5 per minute")
+    yield app
+    with app.app_context():
+        app.extensions["layanan_login_limits"]["limiter"].storage.reset()
 
 
 def test_login_is_rate_limited_in_indonesian(strict_app):
@@ -88,13 +93,13 @@ def test_login_is_rate_limited_in_indonesian(strict_app):
     for _ in range(7):
         page = client.get("/login/").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-        data = {"username": "pemohon", "password": "salah-lagi-123"}
+        data = {"username": "pemohon2", "password": "salah-lagi-123"}
         if token:
             data["csrf_token"] = token.group(1)
         rv = client.post("/login/", data=data)
         codes.append(rv.status_code)
     assert codes[-1] == 429, codes
-    assert "Terlalu banyak percobaan" in rv.get_data(as_text=True)
+    assert "Terlalu banyak percobaan masuk yang gagal" in rv.get_data(as_text=True)
 
 
 def test_workflow_form_needs_a_csrf_token(strict_app, ctx):

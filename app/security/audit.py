@@ -1,40 +1,130 @@
-"""User and role changes into the security log, from FAB's own signals (issue #7)."""
+"""Every user, role and permission change into the security log, with its actor (SPEC §8).
+
+Read from the session itself before each flush, so every path is covered — the admin UI,
+FAB's security REST API, the CLI, a script — and the log row is written in the same
+transaction as the change. A login's own bookkeeping (last login, counters) is not a change.
+"""
 
 from __future__ import annotations
 
-from flask_appbuilder.security import signals
+from flask import g, has_request_context, request
+from flask_appbuilder.security.sqla.models import Role, User
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
 
-from app.extensions import db
 from app.security.models import SecurityLog
 from app.timeutil import utcnow
 
-_EVENTS = {
-    "user_created": signals.user_created, "user_updated": signals.user_updated,
-    "user_deleted": signals.user_deleted, "role_created": signals.role_created,
-    "role_updated": signals.role_updated, "role_deleted": signals.role_deleted,
+# Written by the login itself or by us; not a change anyone made to a user.
+BOOKKEEPING = {"last_login", "login_count", "fail_login_count", "changed_on", "changed_by_fk",
+               "created_on", "created_by_fk", "session_version", "changed_by", "created_by"}
+
+# Indonesian names of every event the log holds (the log page shows these).
+EVENT_LABELS = {
+    "login_success": "Masuk berhasil",
+    "login_failure": "Gagal masuk",
+    "login_blocked": "Masuk diblokir (terlalu banyak kegagalan)",
+    "user_created": "Pengguna dibuat",
+    "user_updated": "Data pengguna diubah",
+    "user_roles_changed": "Peran pengguna diubah",
+    "user_deactivated": "Pengguna dinonaktifkan",
+    "user_activated": "Pengguna diaktifkan",
+    "password_changed": "Kata sandi diubah",
+    "user_deleted": "Pengguna dihapus",
+    "role_created": "Peran dibuat",
+    "role_updated": "Peran diubah",
+    "role_permissions_changed": "Izin peran diubah",
+    "role_deleted": "Peran dihapus",
+    "absence_recorded": "Ketidakhadiran dicatat",
+    "absence_changed": "Ketidakhadiran diubah",
+    "absence_withdrawn": "Ketidakhadiran ditarik",
+    "absence_ended": "Ketidakhadiran diakhiri",
+    "kabid_absent_decision": "Keputusan Kasi PDSI saat Kabid Dalak berhalangan",
 }
 
 
-def _receiver(name: str):
-    def receive(sender, event=None, **kwargs):
-        model = getattr(event, "model", None)
-        by = getattr(event, "triggered_by", None)
-        changes = getattr(event, "changes", None)
-        # Names of changed fields only: never a password hash in the log.
-        detail = f"{model!r}" + (f" changes={sorted(changes)}" if changes else "")
-        try:
-            db.session.add(SecurityLog(event=name, username=getattr(by, "username", None),
-                                       detail=detail[:2000], created_at=utcnow()))
-            db.session.commit()
-        except Exception:  # never break the admin's change because of the log
-            db.session.rollback()
-    receive.__name__ = f"log_{name}"
-    return receive
+def event_label(code: str) -> str:
+    return EVENT_LABELS.get(code, code)
 
 
-_RECEIVERS = {event: _receiver(event) for event in _EVENTS}
+def _actor() -> str | None:
+    if not has_request_context():
+        return "(baris perintah)"
+    user = getattr(g, "user", None)
+    return getattr(user, "username", None)
+
+
+def _ip() -> str | None:
+    return request.remote_addr if has_request_context() else None
+
+
+def _names(objects) -> str:
+    return ", ".join(sorted(str(getattr(o, "name", o)) for o in objects)) or "-"
+
+
+def _permission(pv) -> str:
+    return f"{pv.permission.name} pada {pv.view_menu.name}" if pv.permission else str(pv)
+
+
+def _user_events(user: User) -> list[tuple[str, str]]:
+    state = inspect(user)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()} - BOOKKEEPING
+    events = []
+    subject = f"{user.username} (#{user.id})"
+    if "roles" in changed:
+        history = state.attrs.roles.history
+        events.append(("user_roles_changed", f"{subject}: ditambah {_names(history.added)}; "
+                                             f"dicabut {_names(history.deleted)}"))
+    if "active" in changed:
+        events.append(("user_activated" if user.active else "user_deactivated", subject))
+    if "password" in changed:
+        events.append(("password_changed", subject))
+    rest = changed - {"roles", "active", "password"}
+    if rest:
+        events.append(("user_updated", f"{subject}: {', '.join(sorted(rest))}"))
+    return events
+
+
+def _role_events(role: Role) -> list[tuple[str, str]]:
+    state = inspect(role)
+    events = []
+    if state.attrs.name.history.has_changes():
+        old = state.attrs.name.history.deleted
+        events.append(("role_updated", f"{old[0] if old else '-'} → {role.name}"))
+    history = state.attrs.permissions.history
+    if history.added or history.deleted:
+        added = ", ".join(sorted(_permission(p) for p in history.added)) or "-"
+        removed = ", ".join(sorted(_permission(p) for p in history.deleted)) or "-"
+        events.append(("role_permissions_changed",
+                       f"{role.name}: ditambah {added}; dicabut {removed}"))
+    return events
+
+
+@event.listens_for(Session, "before_flush")
+def _log_security_changes(session, _context, _instances) -> None:
+    rows: list[tuple[str, str]] = []
+    for obj in session.new:
+        if isinstance(obj, User):
+            rows.append(("user_created", f"{obj.username}: peran {_names(obj.roles)}"))
+        elif isinstance(obj, Role):
+            rows.append(("role_created", obj.name))
+    for obj in session.dirty:
+        if isinstance(obj, User):
+            rows += _user_events(obj)
+        elif isinstance(obj, Role):
+            rows += _role_events(obj)
+    for obj in session.deleted:
+        if isinstance(obj, User):
+            rows.append(("user_deleted", f"{obj.username} (#{obj.id})"))
+        elif isinstance(obj, Role):
+            rows.append(("role_deleted", obj.name))
+    if not rows:
+        return
+    actor, ip, now = _actor(), _ip(), utcnow()
+    for name, detail in rows:
+        session.add(SecurityLog(event=name, username=actor, ip=ip, detail=detail[:2000],
+                                created_at=now))
 
 
 def connect_audit() -> None:
-    for event, signal in _EVENTS.items():
-        signal.connect(_RECEIVERS[event], weak=False)
+    """The listener above is registered on import; kept for create_app's call."""

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import Flask
 
-from config import DEFAULT_SECRET_KEY
-
 
 def deploy_problems(app: Flask) -> list[str]:
     config = app.config
     problems = []
-    key = config.get("SECRET_KEY") or ""
-    if key == DEFAULT_SECRET_KEY or len(key) < 32:
-        problems.append("SECRET_KEY masih bawaan atau kurang dari 32 karakter.")
+    if config.get("SECRET_KEY_GENERATED"):
+        problems.append("SECRET_KEY dibuat otomatis di folder instance; atur SECRET_KEY yang "
+                        "sama di setiap server aplikasi (lihat docs/DEPLOY.md).")
+    if config.get("RATELIMIT_STORAGE_URI", "").startswith("memory://"):
+        problems.append("RATELIMIT_STORAGE_URI memory:// menghitung per proses; gunakan "
+                        "database:// atau redis:// untuk beberapa worker.")
     if app.debug or config.get("DEBUG"):
         problems.append("Mode debug menyala (FLASK_DEBUG); matikan di produksi.")
     if not config.get("SESSION_COOKIE_SECURE"):

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, jsonify, request, session
+from flask import Flask, current_app, g, jsonify, render_template, request, session
 
 from app.extensions import db
 from app.security.models import SecurityLog
 from app.timeutil import utcnow
+
+BLOCKED_MESSAGE = ("Terlalu banyak percobaan masuk yang gagal. Tunggu beberapa menit lalu coba "
+                   "lagi, atau hubungi Admin.")
 
 
 def csp_nonce() -> str:
@@ -53,11 +56,11 @@ def init_hardening(app: Flask) -> None:
 
     @app.errorhandler(429)
     def _too_many(error):
-        message = ("Terlalu banyak percobaan masuk. Tunggu beberapa menit lalu coba lagi.")
         if request.path.startswith("/api/") or request.is_json:
-            return jsonify(message=message), 429
-        return (f"<!doctype html><html lang=id><meta charset=utf-8><title>429</title>"
-                f"<p>{message}</p><p><a href='/login/'>Kembali ke halaman masuk</a></p>"), 429
+            return jsonify(message=BLOCKED_MESSAGE), 429
+        appbuilder = current_app.appbuilder
+        return render_template("errors/429.html", appbuilder=appbuilder,
+                               base_template=appbuilder.base_template), 429
 
 
 def log_security_event(event: str, username: str | None = None, detail: str | None = None,

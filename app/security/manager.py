@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import g, has_request_context, request
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import permission_name, protect
@@ -13,6 +15,8 @@ from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurit
 from flask_appbuilder.security.sqla.models import PermissionView, Role
 from flask_appbuilder.security.views import UserDBModelView
 
+from app.security import login_limits, sessions
+from app.security.hardening import log_security_event
 from app.security.models import AppUser
 
 
@@ -61,8 +65,20 @@ class PermissionViewMenuApi(FabPermissionViewMenuApi):
         return super().post_headless()
 
 
+def _without_password(response):
+    """FAB's user API echoes the request body, the plain password included: drop it."""
+    data = response.get_json(silent=True) if response.is_json else None
+    result = data.get("result") if isinstance(data, dict) else None
+    if isinstance(result, dict) and ("password" in result or "conf_password" in result):
+        result.pop("password", None)
+        result.pop("conf_password", None)
+        response.set_data(json.dumps(data))
+    return response
+
+
 class UserApi(FabUserApi):
-    """FAB's user API answers 500 for an unknown id on PUT; answer 404."""
+    """FAB's user API answers 500 for an unknown id on PUT (404 here), and never says the
+    password back."""
 
     @expose("/<pk>", methods=["PUT"])
     @protect()
@@ -71,9 +87,22 @@ class UserApi(FabUserApi):
     def put(self, pk):
         if self.datamodel.get(pk, self._base_filters) is None:
             return self.response_404()
-        return FabUserApi.put.__wrapped__(self, pk)
+        return _without_password(FabUserApi.put.__wrapped__(self, pk))
 
     put.__doc__ = FabUserApi.put.__doc__
+
+    @expose("/", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("post")
+    def post(self):
+        return _without_password(FabUserApi.post.__wrapped__(self))
+
+    post.__doc__ = FabUserApi.post.__doc__
+
+
+SECURITY_APIS = ("permission_api", "role_api", "user_api", "view_menu_api",
+                 "permission_view_menu_api", "group_api")
 
 
 class SecurityManager(FabSecurityManager):
@@ -90,17 +119,52 @@ class SecurityManager(FabSecurityManager):
                      self.permissionmodelview, self.viewmenumodelview,
                      self.permissionviewmodelview):
             drop_unused_routes(view)
+        # FAB's security APIs accept the browser's session cookie without a CSRF token
+        # (allow_browser_login): the REST API takes JWT only (SPEC §7, STYLE.md fact 12).
+        for name in SECURITY_APIS:
+            api = getattr(self, name)
+            setattr(self, name, type(api.__name__, (api,), {"allow_browser_login": False}))
         super().register_views()
 
     def auth_user_db(self, username, password):
-        """FAB's check, plus a security-log row for every success and failure (issue #7)."""
-        from app.security.hardening import log_security_event
-
+        """FAB's check, plus a security-log row for every success and failure, and the
+        failure counted against the name and the address (login_limits.py)."""
         user = super().auth_user_db(username, password)
         if has_request_context():
             log_security_event("login_success" if user else "login_failure",
                                (username or "")[:128])
+            if user:
+                login_limits.record_success(username)
+            else:
+                login_limits.record_failure(username)
         return user
+
+    # --- sessions and tokens that end (sessions.py) ------------------------------------
+
+    def load_user(self, pk):
+        user = super().load_user(pk)
+        if user is not None and not sessions.browser_session_is_current(user):
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header, jwt_data):
+        user = super().load_user(jwt_data["sub"])
+        if user is None or not sessions.token_is_current(user, jwt_data):
+            return None
+        g.user = user
+        return user
+
+    def create_jwt_manager(self, app):
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.additional_claims_loader(sessions.claims_for)
+
+        @jwt_manager.token_in_blocklist_loader
+        def _ended(_jwt_header, jwt_data) -> bool:
+            """Refresh tokens too: one issued before a logout or password change is dead."""
+            user = super(SecurityManager, self).load_user(jwt_data["sub"])
+            return user is None or not sessions.token_is_current(user, jwt_data)
+
+        return jwt_manager
 
     def add_user(self, username, first_name, last_name, email, role=None, password="",
                  hashed_password="", groups=None, commit=True):

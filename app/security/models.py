@@ -7,7 +7,7 @@ from typing import Optional
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, and_
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.timeutil import utcnow
@@ -45,6 +45,10 @@ class AppUser(User):
     nip: Mapped[Optional[str]] = mapped_column(String(18), unique=True)
     position: Mapped[Optional[str]] = mapped_column(String(200))
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
+    # Carried in the session cookie and every token: raising it ends them all (logout,
+    # password change or reset, deactivation, role change; SPEC §7).
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                 server_default="0")
     unit = relationship("Unit", foreign_keys=[unit_id])
 
     @property
@@ -102,3 +106,12 @@ class SecurityLog(Model):
     username: Mapped[Optional[str]] = mapped_column(String(128))
     ip: Mapped[Optional[str]] = mapped_column(String(64))
     detail: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class LoginLimit(Model):
+    """Failed-login counters of app/security/login_limits.py (one row per name or address)."""
+
+    __tablename__ = "login_limit"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer, nullable=False)
+    expires_at: Mapped[float] = mapped_column(Float, nullable=False)

@@ -75,8 +75,9 @@ M_OUTBOX = "Outbox"
 
 # What every logged-in user needs for their own profile and password.
 _SELF_SERVICE = {
-    ("can_userinfo", "UserDBModelView"),
-    ("resetmypassword", "UserDBModelView"),
+    # The user views are our AppUserDBModelView (app/security/manager.py), named after it.
+    ("can_userinfo", "AppUserDBModelView"),
+    ("resetmypassword", "AppUserDBModelView"),
     ("can_this_form_get", "ResetMyPasswordView"),
     ("can_this_form_post", "ResetMyPasswordView"),
     ("can_this_form_get", "UserInfoEditView"),

@@ -22,6 +22,7 @@ from app.common import CheckedWritesMixin, EagerSQLAInterface, current_actor
 from app.extensions import db
 from app.security import absences
 from app.security import roles as R
+from app.security.audit import event_label
 from app.security.models import ABSENCE_KINDS, Absence, AppUser, SecurityLog, Unit
 from app.timeutil import format_date, format_datetime, today_wita, utcnow
 
@@ -315,6 +316,8 @@ class SecurityLogView(ModelView):
     base_order = ("id", "desc")
     list_title = _l("Security log")
     list_columns = ["created_at", "event", "username", "ip", "detail"]
+    show_columns = list_columns
     search_columns = ["event", "username", "created_at"]
     label_columns = {"created_at": _l("Time"), "event": _l("Event"), "username": _l("User"),
-                     "detail": _l("Detail")}
+                     "ip": _l("Address"), "detail": _l("Detail")}
+    formatters_columns = {"created_at": format_datetime, "event": event_label}

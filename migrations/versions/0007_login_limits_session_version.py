@@ -1,0 +1,31 @@
+"""failed-login counters; a per-user session version that ends sessions and tokens (issue 14)
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-02 11:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'login_limit',
+        sa.Column('key', sa.String(length=255), nullable=False),
+        sa.Column('hits', sa.Integer(), nullable=False),
+        sa.Column('expires_at', sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint('key'),
+    )
+    op.add_column('ab_user', sa.Column('session_version', sa.Integer(), nullable=False,
+                                       server_default='0'))
+
+
+def downgrade():
+    op.drop_column('ab_user', 'session_version')
+    op.drop_table('login_limit')
