@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := run.py
 
-.PHONY: install translations run serve test test-fast lint postgres browser clean
+.PHONY: install translations run serve test test-fast lint postgres browser nginx clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,12 @@ postgres:
 browser:
 	scripts/install-browser.sh
 
-# Every test, on SQLite and on PostgreSQL, and the browser tests in Debian's Chromium.
-test: install postgres browser
+nginx:
+	scripts/install-nginx.sh
+
+# Every test, on SQLite and on PostgreSQL, the browser tests in Debian's Chromium, and the app
+# behind Debian's nginx.
+test: install postgres browser nginx
 	$(BIN)/python -m pytest
 
 lint: install

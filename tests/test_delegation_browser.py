@@ -147,7 +147,7 @@ def test_a_unit_head_cannot_make_himself_plh_of_another_unit(live, browser, back
     head.snap("refused")
     with served.app_context():
         assert db.session.execute(select(Absence).where(
-            Absence.user_id == user("kabid.pelayanan").id,
+            Absence.user_id == user("kabid.pelayanan").id, Absence.start_date == today_wita(),
             Absence.acting_user_id == user("kasubag.umum").id)).first() is None
         db.session.remove()
     head.close()
