@@ -96,10 +96,12 @@ def _init_extensions(app: Flask) -> None:
     init_sessions(app)
     connect_audit()
     from app.errors import init_errors
+    from app.input_guard import init_input_guard
     from app.request_log import init_request_log
 
     init_request_log(app)
     init_errors(app)
+    init_input_guard(app)
     mail.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

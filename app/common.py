@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.requests import tally
 from app.requests.models import OPEN_CONDITION
-from app.requests.search import SearchFilterConverter
+from app.requests.search import ColumnFilters, SearchFilterConverter
 from app.security import access
 from app.security import roles as R
 from app.timeutil import today_wita
@@ -84,6 +84,10 @@ class EagerSQLAInterface(SQLAInterface):
     def __init__(self, obj, eager: tuple[str, ...] = (), session=None):
         super().__init__(obj, session=session)
         self.eager = eager
+
+    def get_filters(self, search_columns=None, search_filters=None):
+        return ColumnFilters(self.filter_converter_class, self,
+                             search_columns=search_columns or [], search_filters=search_filters)
 
     def apply_all(self, query, *args, **kwargs):
         select_columns = kwargs.get("select_columns") or (args[5] if len(args) > 5 else None)

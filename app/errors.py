@@ -27,10 +27,9 @@ def init_errors(app: Flask) -> None:
     def _ids_in_range():
         """An id no row can have is not found, before it reaches the database (FAB's @safe
         would turn the driver's overflow into a 500)."""
-        for name in ID_ARGS:
-            value = (request.view_args or {}).get(name)
-            if value is None:
-                continue
+        for name, value in (request.view_args or {}).items():
+            if name not in ID_ARGS and not isinstance(value, int):
+                continue  # other string arguments (names, dates) are the views' own
             try:
                 number = int(value)
             except (TypeError, ValueError):

@@ -22,25 +22,44 @@ def _schema_head() -> str | None:
     return ScriptDirectory(directory).get_current_head()
 
 
+def _fail(checks: dict, name: str, problem: str):
+    db.session.rollback()
+    checks[name] = problem
+    return jsonify(status="error", checks=checks), 503
+
+
 @bp.route("/health")
 def health():
+    """200 when this server can serve; 503 JSON naming the first thing that fails."""
     checks: dict[str, object] = {}
-    ok = True
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as err:  # noqa: BLE001 — reported, not raised
-        db.session.rollback()
-        return jsonify(status="error", checks={"database": f"unreachable: {type(err).__name__}"}), 503
+        return _fail(checks, "database", f"unreachable: {type(err).__name__}")
     try:
         current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except Exception:  # noqa: BLE001
-        db.session.rollback()
-        current = None
+    except Exception:  # noqa: BLE001 — an empty or foreign database
+        return _fail(checks, "schema", "missing: run `flask db upgrade`")
     head = _schema_head()
-    checks["schema"] = "ok" if current == head else f"at {current}, head is {head}"
-    ok &= current == head
+    if current != head:
+        return _fail(checks, "schema", f"at {current}, head is {head}")
+    checks["schema"] = "ok"
+    try:
+        # Every login and action writes: a database that takes reads only is not fit.
+        db.session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+        db.session.rollback()
+        checks["database_write"] = "ok"
+    except Exception as err:  # noqa: BLE001
+        return _fail(checks, "database_write", f"refused: {type(err).__name__}")
+    try:
+        return _clock_and_outbox(checks)
+    except Exception as err:  # noqa: BLE001
+        return _fail(checks, "tables", f"unreadable: {type(err).__name__}")
 
+
+def _clock_and_outbox(checks: dict):
+    ok = True
     max_age = dt.timedelta(minutes=current_app.config.get("HEALTH_CLOCK_MAX_AGE_MINUTES", 10))
     state = db.session.get(JobState, "run_due")
     last = state.last_run_at if state else None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import g
 from flask_appbuilder import IndexView, expose
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.checklist.home import home_panels
 from app.extensions import db
+from app.notify.models import Outbox
 from app.requests.models import ServiceRequest
 from app.security import access
 from app.security import roles as R
@@ -50,6 +51,9 @@ class HomeView(IndexView):
             extra = home_panels(user, day)
             if access.has_role(user, R.ADMIN):
                 extra["units_without_head"] = relations.units_without_head()
+                extra["failed_mail"] = db.session.execute(
+                    select(func.count()).select_from(Outbox).where(Outbox.status == "failed")
+                ).scalar()
             if access.has_role(user, R.KASI):
                 extra["kabid_absence"] = relations.kabid_absence(day)
         return self.render_template(self.index_template, appbuilder=self.appbuilder,

@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 WITA = ZoneInfo("Asia/Makassar")
 UTC = dt.timezone.utc
+# The years the office's calendar can speak of; a date outside them is bad input.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_office_date(text) -> dt.date | None:
+    """A date typed as YYYY-MM-DD within the office's years, else None (20261215, 2026-W50-2
+    and year 9999 included, which `date.fromisoformat` would take)."""
+    if isinstance(text, dt.date):
+        day = text
+    elif not isinstance(text, str) or not _ISO_DATE.match(text):
+        return None
+    else:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 MONTHS_ID = [
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",

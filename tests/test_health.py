@@ -40,3 +40,25 @@ def test_unreachable_database_is_503():
                    SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}})
     rv = app.test_client().get("/health")
     assert rv.status_code == 503 and rv.json["checks"]["database"].startswith("unreachable")
+
+
+def test_a_read_only_database_is_503(app, database_url, backend, ctx):
+    """Reads work, every login and write would fail: not fit to serve (issue 14)."""
+    _set_clock(utcnow())
+    if backend == "sqlite":
+        path = database_url.removeprefix("sqlite:///")
+        read_only = make_app(f"sqlite:///file:{path}?mode=ro&uri=true")
+    else:
+        read_only = make_app(database_url, SQLALCHEMY_ENGINE_OPTIONS={
+            "connect_args": {"options": "-c default_transaction_read_only=on"}})
+    rv = read_only.test_client().get("/health")
+    assert rv.status_code == 503, rv.get_data(as_text=True)
+    assert rv.json["checks"]["database_write"].startswith("refused")
+
+
+def test_an_empty_database_is_503_json(tmp_path):
+    empty = tmp_path / "kosong.db"
+    empty.touch()
+    rv = make_app(f"sqlite:///{empty}").test_client().get("/health")
+    assert rv.status_code == 503 and rv.is_json
+    assert rv.json["checks"]["schema"].startswith("missing")

@@ -26,7 +26,7 @@ from app.common import current_actor, error_response
 from app.extensions import db
 from app.security import access
 from app.security import roles as R
-from app.timeutil import MONTHS_ID, today_wita, utcnow
+from app.timeutil import MONTHS_ID, parse_office_date, today_wita, utcnow
 
 ROUND_COLOURS = {"scheduled": "default", "open": "info", "done": "success", "late": "warning",
                  "missed": "danger"}
@@ -112,11 +112,10 @@ class ChecklistPages(BaseView):
     @has_access
     def month(self):
         today = today_wita()
-        try:
-            year, month = (int(x) for x in request.args.get("m", f"{today:%Y-%m}").split("-"))
-            first = dt.date(year, month, 1)
-        except ValueError:
+        first = parse_office_date(request.args.get("m", f"{today:%Y-%m}") + "-01")
+        if first is None:
             abort(400)
+        year, month = first.year, first.month
         last = dt.date(year, month, pycal.monthrange(year, month)[1])
         rows = db.session.execute(
             select(ChecklistRound).where(ChecklistRound.date.between(first, last))

@@ -30,6 +30,9 @@ class Outbox(Model):
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     last_error: Mapped[Optional[str]] = mapped_column(Text)
+    # A mail is given up a day after its first try, not a day after it was queued: after a
+    # weekend with the mail server down it still gets its day of retries.
+    first_attempt_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     sent_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
 

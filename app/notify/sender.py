@@ -20,7 +20,7 @@ from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-# Minutes before attempt n+1 after n failures; then hourly until a day has passed.
+# Minutes before attempt n+1 after n failures; then hourly until a day after the first try.
 BACKOFF_MINUTES = [1, 5, 15, 60]
 GIVE_UP_AFTER = dt.timedelta(days=1)
 CLAIM_LEASE = dt.timedelta(minutes=10)
@@ -96,6 +96,7 @@ def send_due(now: dt.datetime | None = None, limit: int = BATCH,
                 _failed(row, now, err, counts)
             else:
                 row.status, row.sent_at, row.last_error = "sent", now, None
+                row.first_attempt_at = row.first_attempt_at or now
                 row.attempts += 1
                 counts["sent"] += 1
             db.session.commit()  # each row's outcome is kept even if a later one breaks
@@ -109,8 +110,9 @@ def send_due(now: dt.datetime | None = None, limit: int = BATCH,
 
 def _failed(row: Outbox, now: dt.datetime, err: Exception, counts: dict) -> None:
     row.attempts += 1
+    row.first_attempt_at = row.first_attempt_at or now
     row.last_error = f"{type(err).__name__}: {err}"[:2000]
-    if now - row.created_at >= GIVE_UP_AFTER:
+    if now - row.first_attempt_at >= GIVE_UP_AFTER:
         row.status = "failed"
         counts["given_up"] += 1
     else:

@@ -35,7 +35,7 @@ from app.requests.models import (
 from app.security import access
 from app.security import roles as R
 from app.security.models import Unit
-from app.timeutil import today_wita, utcnow, wita_to_utc
+from app.timeutil import parse_office_date, today_wita, utcnow, wita_to_utc
 from app.workflow import relations
 
 MESSAGES = {
@@ -178,11 +178,8 @@ class PrintView(BaseView):
     @expose("/checklist/<day>.pdf")
     def checklist(self, day: str):
         permitted_user(R.ROUND)
-        try:
-            date = dt.date.fromisoformat(day)
-        except ValueError:
-            _fail(400)
-        if len(day) != 10:  # fromisoformat also takes 20330307 and 2033-W10-1
+        date = parse_office_date(day)
+        if date is None:
             _fail(400)
         forms = _forms()
         data = forms.checklist_pdf(load_checklist_day(date), utcnow())

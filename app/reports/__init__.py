@@ -32,11 +32,9 @@ from markupsafe import escape
 import reports
 from app.cli import NOW_OPTION
 from app.security import roles as R
-from app.timeutil import parse_now, today_wita, utcnow
+from app.timeutil import FIRST_YEAR, LAST_YEAR, parse_now, parse_office_date, today_wita, utcnow
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Dates far outside the office's records are a typing error, not a report.
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 class PeriodError(ValueError):
@@ -48,16 +46,13 @@ def parse_period(start_text: str | None, end_text: str | None,
     """`from`/`to` as YYYY-MM-DD; both missing means this month. Messages in Indonesian."""
     if not start_text and not end_text:
         return presets(today)["this_month"]
-    try:
-        start = dt.date.fromisoformat(start_text or "")
-        end = dt.date.fromisoformat(end_text or "")
-    except ValueError:
+    start, end = parse_office_date(start_text), parse_office_date(end_text)
+    if start is None or end is None:
         raise PeriodError("Tanggal periode tidak valid: isi 'from' dan 'to' dengan format "
-                          "TTTT-BB-HH, misalnya 2026-11-01.") from None
+                          "TTTT-BB-HH, misalnya 2026-11-01, antara tahun "
+                          f"{FIRST_YEAR} dan {LAST_YEAR}.")
     if start > end:
         raise PeriodError("Tanggal awal periode tidak boleh sesudah tanggal akhir.")
-    if start.year < FIRST_YEAR or end.year > LAST_YEAR:
-        raise PeriodError(f"Periode harus di antara tahun {FIRST_YEAR} dan {LAST_YEAR}.")
     return start, end
 
 

@@ -12,6 +12,7 @@ The search objects are not models: migrations create them, and autogenerate leav
 
 from __future__ import annotations
 
+from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla import filters as fab_filters
 from sqlalchemy import column, select, table
 
@@ -22,9 +23,39 @@ TRIGRAM_INDEXES = tuple(f"ix_request_{name}_trgm" for name in INDEXED_COLUMNS)
 _fts = table(SEARCH_TABLE, column("rowid"), *(column(name) for name in INDEXED_COLUMNS))
 
 
-class FilterContainsIndexed(fab_filters.FilterContains):
-    """FAB's "contains", answered by the SQLite trigram table for a request's number and
-    title; any other column, model or database gets FAB's own."""
+SPECIAL = ("\\", "%", "_")
+
+
+def literal_like(column, before: str, value, after: str, method: str = "ilike"):
+    """`column LIKE pattern` with the user's text taken literally: % and _ are characters,
+    not wildcards. Only text that holds one of them gets an ESCAPE clause (SQLite's FTS5
+    trigram index is not used for a LIKE with ESCAPE)."""
+    text = str(value)
+    if not any(char in text for char in SPECIAL):
+        return getattr(column, method)(f"{before}{text}{after}")
+    for char in SPECIAL:
+        text = text.replace(char, "\\" + char)
+    return getattr(column, method)(f"{before}{text}{after}", escape="\\")
+
+
+def _pattern_filter(fab_filter, before: str, after: str, negate: bool = False):
+    """FAB's text filter with the typed value taken literally (FAB passes it to ILIKE raw,
+    so "%" found every row)."""
+
+    class Literal(fab_filter):
+        def apply(self, query, value):
+            query, field = fab_filters.get_field_setup_query(query, self.model,
+                                                             self.column_name)
+            condition = literal_like(field, before, value, after)
+            return query.filter(~condition if negate else condition)
+
+    Literal.__name__ = fab_filter.__name__
+    return Literal
+
+
+class FilterContainsIndexed(_pattern_filter(fab_filters.FilterContains, "%", "%")):
+    """"Contains", answered by the SQLite trigram table for a request's number and title;
+    any other column, model or database gets the literal ILIKE above."""
 
     def apply(self, query, value):
         dialect = query.session.get_bind().dialect.name
@@ -32,20 +63,45 @@ class FilterContainsIndexed(fab_filters.FilterContains):
                    and self.column_name in INDEXED_COLUMNS)
         if dialect != "sqlite" or not indexed:
             return super().apply(query, value)
-        matches = select(_fts.c.rowid).where(_fts.c[self.column_name].like(f"%{value}%"))
+        matches = select(_fts.c.rowid).where(
+            literal_like(_fts.c[self.column_name], "%", value, "%", method="like"))
         return query.filter(self.model.id.in_(matches))
 
 
-def _with_indexed_contains(filter_list):
-    return [FilterContainsIndexed if f is fab_filters.FilterContains else f
-            for f in filter_list]
+LITERAL_FILTERS = {
+    fab_filters.FilterContains: FilterContainsIndexed,
+    fab_filters.FilterNotContains: _pattern_filter(fab_filters.FilterNotContains, "%", "%",
+                                                   negate=True),
+    fab_filters.FilterStartsWith: _pattern_filter(fab_filters.FilterStartsWith, "", "%"),
+    fab_filters.FilterNotStartsWith: _pattern_filter(fab_filters.FilterNotStartsWith, "", "%",
+                                                     negate=True),
+    fab_filters.FilterEndsWith: _pattern_filter(fab_filters.FilterEndsWith, "%", ""),
+    fab_filters.FilterNotEndsWith: _pattern_filter(fab_filters.FilterNotEndsWith, "%", "",
+                                                   negate=True),
+}
+
+
+def _with_literal_patterns(filter_list):
+    return [LITERAL_FILTERS.get(f, f) for f in filter_list]
+
+
+class ColumnFilters(Filters):
+    """FAB's filter set, but a REST filter (`opr:ct`) takes the class this column's converter
+    gives for that operation. FAB looks `opr` up in a module-wide dict that the last filter
+    instance made anywhere writes to, so which "contains" ran depended on what was loaded."""
+
+    def add_filter(self, column_name, filter_class, value):
+        own = next((type(f) for f in self.filter_converter(self.datamodel).convert(column_name)
+                    if f.arg_name == filter_class.arg_name), filter_class)
+        return super().add_filter(column_name, own, value)
 
 
 class SearchFilterConverter(fab_filters.SQLAFilterConverter):
-    """FAB's converter with "contains" swapped; the filters keep FAB's order (URL indexes)."""
+    """FAB's converter with its text filters taken literally and "contains" on the trigram
+    index; the filters keep FAB's order (URL indexes)."""
 
     conversion_table = tuple(
-        (test, _with_indexed_contains(filter_list))
+        (test, _with_literal_patterns(filter_list))
         for test, filter_list in fab_filters.SQLAFilterConverter.conversion_table
     )
 

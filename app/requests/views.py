@@ -173,6 +173,8 @@ class RequestView(ModelView):
     @has_access
     def attach(self, pk):
         """The requester attaches a file (PNG, JPEG, PDF) until the request is closed."""
+        db.session.rollback()  # start afresh: the lock below comes first in the transaction
+        attachments.lock_request(pk)
         req = self._visible(pk)
         user = current_actor()
         if req.requester_id != user.id:

@@ -24,7 +24,7 @@ from app.security import absences
 from app.security import roles as R
 from app.security.audit import event_label
 from app.security.models import ABSENCE_KINDS, Absence, AppUser, SecurityLog, Unit
-from app.timeutil import format_date, format_datetime, today_wita, utcnow
+from app.timeutil import format_date, format_datetime, parse_office_date, today_wita, utcnow
 
 
 class UnitView(ModelView):
@@ -204,10 +204,8 @@ def _old_values(item: Absence) -> absences.Values:
 def _json_date(value) -> dt.date | None:
     if value in (None, ""):
         return None
-    if not isinstance(value, str):
-        raise ValueError
-    day = dt.date.fromisoformat(value)
-    if not 2000 <= day.year <= 2100:
+    day = parse_office_date(value) if isinstance(value, str) else None
+    if day is None:
         raise ValueError
     return day
 

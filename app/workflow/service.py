@@ -21,10 +21,20 @@ from app.security import access
 from app.security import roles as R
 from app.security.hardening import log_security_event as log_event
 from app.security.models import AppUser, Unit
-from app.timeutil import ROMAN, format_date, format_time, to_wita, today_wita, utcnow
+from app.timeutil import (
+    ROMAN,
+    format_date,
+    format_time,
+    parse_office_date,
+    to_wita,
+    today_wita,
+    utcnow,
+)
 from app.workflow import relations, rules
 from app.workflow.rules import ACTIONS, NOTE_MAX_LENGTH
 
+# A target date further out than this is a typing error, not a plan (and beyond the calendar).
+TARGET_HORIZON_DAYS = 366
 CONFLICT_MESSAGE = "Permintaan ini telah diubah oleh pengguna lain. Muat ulang halaman lalu coba lagi."
 
 
@@ -93,15 +103,14 @@ def validate_target_date(value, today: dt.date) -> tuple[dt.date | None, str | N
     """A target date is a working day, not before today (WITA) — SPEC §3."""
     if value in (None, ""):
         return None, "Target waktu wajib diisi."
-    if isinstance(value, dt.date):
-        day = value
-    else:
-        try:
-            day = dt.date.fromisoformat(str(value))
-        except ValueError:
-            return None, "Format tanggal tidak valid; gunakan TTTT-BB-HH, misalnya 2026-12-01."
+    day = parse_office_date(value)
+    if day is None:
+        return None, "Format tanggal tidak valid; gunakan TTTT-BB-HH, misalnya 2026-12-01."
     if day < today:
         return None, f"Target waktu tidak boleh sebelum hari ini ({format_date(today)})."
+    horizon = today + dt.timedelta(days=TARGET_HORIZON_DAYS)
+    if day > horizon:
+        return None, f"Target waktu paling lambat satu tahun dari hari ini ({format_date(horizon)})."
     reason = calendar.non_working_reason(day)
     if reason:
         return None, f"Target waktu harus hari kerja: {format_date(day)} adalah {reason}."

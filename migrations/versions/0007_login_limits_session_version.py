@@ -1,4 +1,5 @@
-"""failed-login counters; a per-user session version that ends sessions and tokens (issue 14)
+"""failed-login counters; a per-user session version that ends sessions and tokens; when a
+mail was first tried, so a long outage does not make it give up after one try (issue 14)
 
 Revision ID: 0007
 Revises: 0006
@@ -24,8 +25,10 @@ def upgrade():
     )
     op.add_column('ab_user', sa.Column('session_version', sa.Integer(), nullable=False,
                                        server_default='0'))
+    op.add_column('outbox', sa.Column('first_attempt_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
+    op.drop_column('outbox', 'first_attempt_at')
     op.drop_column('ab_user', 'session_version')
     op.drop_table('login_limit')

@@ -1,0 +1,184 @@
+"""Hostile input answered before it reaches a view: 400/404/413 in Indonesian, never a 500 (SPEC §8).
+
+FAB's REST API wraps every method in `@safe`, which turns any exception — a driver's overflow, a
+string PostgreSQL cannot store, a body of the wrong type — into "500 Fatal error". So the shape
+of what comes in is checked here, once, for the UI and the API alike:
+- request bodies: size (JSON at most `MAX_JSON_BYTES`), JSON only on the API, text without NUL
+  or lone surrogates (PostgreSQL and UTF-8 refuse both), integers within the database's range;
+- the API's `q` argument (rison): length, nesting, page and page size;
+- the UI lists' `page_*` and `psize_*` arguments: a page size above `UI_MAX_PAGE_SIZE` is
+  brought down to it (a redirect), a page number beyond reach is 400.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlencode
+
+import prison
+from flask import Flask, current_app, jsonify, redirect, request
+from werkzeug.exceptions import HTTPException
+
+INT_LIMIT = 2**31 - 1
+MAX_JSON_BYTES = 1024 * 1024
+MAX_Q_LENGTH = 2000
+MAX_Q_DEPTH = 8
+MAX_PAGE = 1_000_000
+UI_MAX_PAGE_SIZE = 100
+WRITE_METHODS = ("POST", "PUT", "PATCH")
+
+MESSAGES = {
+    400: "Permintaan tidak valid.",
+    413: "Data yang dikirim terlalu besar.",
+    415: "Data harus dikirim sebagai JSON (Content-Type: application/json).",
+}
+
+
+class BadInput(HTTPException):
+    code = 400
+
+    def __init__(self, message: str, code: int = 400):
+        super().__init__(description=message)
+        self.code = code
+
+
+def _bad_text(value: str) -> bool:
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return True
+    return False
+
+
+def check_value(value, depth: int = 0) -> str | None:
+    """Why a decoded JSON value cannot be stored, or None."""
+    if depth > 20:
+        return "Data bersarang terlalu dalam."
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return None
+    if isinstance(value, int):
+        return None if -INT_LIMIT <= value <= INT_LIMIT else "Angka di luar batas yang diizinkan."
+    if isinstance(value, str):
+        return "Teks mengandung karakter yang tidak valid." if _bad_text(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = check_value(key, depth + 1) or check_value(item, depth + 1)
+            if problem:
+                return problem
+        return None
+    if isinstance(value, list):
+        for item in value:
+            problem = check_value(item, depth + 1)
+            if problem:
+                return problem
+    return None
+
+
+def _depth(text: str) -> int:
+    deepest = level = 0
+    for char in text:
+        if char == "(":
+            level += 1
+            deepest = max(deepest, level)
+        elif char == ")":
+            level -= 1
+    return deepest
+
+
+def _check_q() -> None:
+    raw = request.args.get("q")
+    if raw is None:
+        return
+    if len(raw) > MAX_Q_LENGTH or _depth(raw) > MAX_Q_DEPTH:
+        raise BadInput("Argumen q terlalu panjang atau bersarang terlalu dalam.")
+    try:
+        parsed = prison.loads(raw)
+    except Exception:  # noqa: BLE001 — any parse failure is the client's
+        raise BadInput("Argumen q bukan rison yang valid.") from None
+    problem = check_value(parsed)
+    if problem:
+        raise BadInput(problem)
+    if isinstance(parsed, dict):
+        page, size = parsed.get("page"), parsed.get("page_size")
+        if page is not None and (not isinstance(page, int) or not 0 <= page <= MAX_PAGE):
+            raise BadInput(f"Halaman harus angka 0–{MAX_PAGE}.")
+        limit = current_app.config.get("FAB_API_MAX_PAGE_SIZE", 100)
+        if size is not None and (not isinstance(size, int) or not -1 <= size <= limit):
+            raise BadInput(f"Ukuran halaman paling banyak {limit}.")
+
+
+def _check_body() -> None:
+    if request.method not in WRITE_METHODS:
+        return
+    length = request.content_length or 0
+    is_form = request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
+    if not is_form and length > MAX_JSON_BYTES:
+        raise BadInput(MESSAGES[413], 413)
+    if request.path.startswith("/api/"):
+        if length and not request.is_json:
+            raise BadInput(MESSAGES[415])
+        if request.is_json and length:
+            try:
+                data = json.loads(request.get_data(cache=True))
+            except (ValueError, UnicodeDecodeError):
+                raise BadInput("Data bukan JSON yang valid.") from None
+            problem = check_value(data)
+            if problem:
+                raise BadInput(problem)
+    elif is_form and request.mimetype != "multipart/form-data":
+        for key, value in request.form.items(multi=True):
+            if _bad_text(key) or _bad_text(value):
+                raise BadInput("Teks mengandung karakter yang tidak valid.")
+
+
+PAGE_ARG = re.compile(r"^(page|psize)_\w+$")
+
+
+def _check_ui_paging():
+    """A page size above the cap is brought down to it; an unreachable page is 400."""
+    if request.path.startswith("/api/") or request.method != "GET":
+        return None
+    capped = {}
+    for name, value in request.args.items():
+        if not PAGE_ARG.match(name):
+            continue
+        try:
+            number = int(value)
+        except ValueError:
+            raise BadInput("Nomor halaman atau ukuran halaman harus angka.") from None
+        if name.startswith("psize_") and number > UI_MAX_PAGE_SIZE:
+            capped[name] = str(UI_MAX_PAGE_SIZE)
+        elif not 0 <= number <= MAX_PAGE and not (name.startswith("psize_") and number == -1):
+            raise BadInput(f"Halaman harus angka 0–{MAX_PAGE}.")
+        elif name.startswith("psize_") and number == -1:
+            capped[name] = str(UI_MAX_PAGE_SIZE)  # FAB's "show all"
+    if capped:
+        args = request.args.copy()
+        for name, value in capped.items():
+            args[name] = value
+        return redirect(request.path + "?" + urlencode(list(args.items(multi=True))))
+    return None
+
+
+def init_input_guard(app: Flask) -> None:
+    @app.before_request
+    def _guard():
+        _check_body()
+        if request.path.startswith("/api/"):
+            _check_q()
+        return _check_ui_paging()
+
+    @app.errorhandler(BadInput)
+    def _bad_input(error: BadInput):
+        if request.path.startswith("/api/") or request.is_json:
+            return jsonify(message=error.description), error.code
+        return error.description, error.code
+
+    @app.errorhandler(413)
+    def _too_large(_error):
+        if request.path.startswith("/api/") or request.is_json:
+            return jsonify(message=MESSAGES[413]), 413
+        return MESSAGES[413], 413
