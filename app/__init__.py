@@ -41,7 +41,8 @@ def _configure(app: Flask, config, overrides: dict) -> None:
     _secret_key(app)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:  # the client's address and scheme as the nginx in front saw them
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        # Host comes from nginx's own Host header; X-Forwarded-Host would be the client's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = os.path.join(app.instance_path, "layanan.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -75,11 +76,24 @@ def _secret_key(app: Flask) -> None:
         return
     path = os.path.join(app.instance_path, SECRET_KEY_FILE)
     if not os.path.exists(path):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole under another name, then linked into place: of several gunicorn
+        # workers starting at once, one key wins and every worker reads a complete file.
+        draft = f"{path}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
     with open(path) as kept:
-        app.config["SECRET_KEY"] = kept.read().strip()
+        key = kept.read().strip()
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError(f"{path} tidak berisi kunci yang sah; hapus berkas itu atau atur "
+                           "SECRET_KEY.")
+    app.config["SECRET_KEY"] = key
     app.config["SECRET_KEY_GENERATED"] = True
 
 
@@ -92,16 +106,17 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     init_hardening(app)
+    from app.input_guard import init_input_guard
+
+    init_input_guard(app)  # first: what later hooks read is sane by then
     init_login_limits(app)
     init_sessions(app)
     connect_audit()
     from app.errors import init_errors
-    from app.input_guard import init_input_guard
     from app.request_log import init_request_log
 
     init_request_log(app)
     init_errors(app)
-    init_input_guard(app)
     mail.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

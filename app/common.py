@@ -6,11 +6,10 @@ from flask import current_app, request
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy import func
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.requests import tally
-from app.requests.models import OPEN_CONDITION
 from app.requests.search import ColumnFilters, SearchFilterConverter
 from app.security import access
 from app.security import roles as R
@@ -116,7 +115,8 @@ class EagerSQLAInterface(SQLAInterface):
         seen whole, or filtered by state equality only; None when it must be counted.
 
         A see-all user sees every submitted request and their own drafts (SPEC §2): the
-        tally gives the first, the open-requests index counts the second."""
+        tally gives the first (less the drafts others cancelled unsent), the open-requests
+        index counts the second."""
         kind = self.obj.__mapper__.polymorphic_identity
         user = current_actor()
         if kind is None or not access.role_names(user) & R.SEE_ALL_REQUESTS:
@@ -133,14 +133,23 @@ class EagerSQLAInterface(SQLAInterface):
                 status = value
                 continue
             return None
-        own_drafts = self.session.query(func.count()).select_from(self.obj).filter(
-            OPEN_CONDITION, self.obj.kind == kind, self.obj.status == "draft",
-            self.obj.requester_id == user.id).scalar()
+        if status not in (None, "draft", "cancelled"):
+            return tally.count(kind, status)
+        # What the tally cannot tell, in one statement: this user's drafts, and the drafts
+        # others cancelled before ever submitting them (theirs alone as well).
+        model = self.obj
+        mine = and_(model.status == "draft", model.requester_id == user.id)
+        unsent = and_(model.status == "cancelled", model.submitted_at.is_(None),
+                      model.requester_id != user.id)
+        own_drafts, others_unsent = self.session.query(
+            func.coalesce(func.sum(case((mine, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((unsent, 1), else_=0)), 0),
+        ).filter(model.kind == kind, or_(mine, unsent)).one()
         if status == "draft":
             return own_drafts
-        if status is not None:
-            return tally.count(kind, status)
-        return tally.count(kind) - tally.count(kind, "draft") + own_drafts
+        if status == "cancelled":
+            return tally.count(kind, "cancelled") - others_unsent
+        return tally.count(kind) - tally.count(kind, "draft") - others_unsent + own_drafts
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):

@@ -123,7 +123,7 @@ def _check_body() -> None:
         if request.is_json and length:
             try:
                 data = json.loads(request.get_data(cache=True))
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 raise BadInput("Data bukan JSON yang valid.") from None
             problem = check_value(data)
             if problem:

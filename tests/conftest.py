@@ -123,6 +123,14 @@ _TOKENS: dict[tuple[int, str], str] = {}
 
 
 @pytest.fixture()
+def fresh_tokens():
+    """For tests that end users' sessions and tokens: the tokens `api` keeps are dropped after.
+    (A fixture, not an import: pytest loads this file as its own module.)"""
+    yield
+    _TOKENS.clear()
+
+
+@pytest.fixture()
 def api(app):
     """api("pemohon").post(path, json=...) with that user's JWT."""
 

@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 from flask_appbuilder.security.sqla.models import assoc_user_role
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.notify.models import Outbox
@@ -69,6 +69,12 @@ def cleanup_absences(ctx):
     db.session.rollback()
     db.session.execute(delete(Absence).where(Absence.id.not_in(before)))
     db.session.commit()
+
+
+def last_log_id() -> int:
+    """Absence ids come back after the register fixture deletes its rows (SQLite reuses
+    them): a test reads only the log rows written after it began."""
+    return db.session.execute(select(func.max(SecurityLog.id))).scalar() or 0
 
 
 def head_files_while_another_heads() -> ServiceRequest:
@@ -218,6 +224,11 @@ def test_no_escalation_through_the_absence_api(api, register, cleanup_absences):
     # Recording another head's absence with oneself as Plh: refused.
     rv = client.post("/api/v1/absence/", json=plh_me)
     assert rv.status_code == 400 and "user_id" in rv.get_json()["message"]
+    # Nor can the Kasi move his own absence, Plh and all, onto the Kabid.
+    kasi_own = register("kasi.pdsi", "kabid.pelayanan", 5, 6, reason="Diklat")
+    rv = api("kasi.pdsi").put(f"/api/v1/absence/{kasi_own.id}",
+                              json={"user_id": user("kabid.dalak").id})
+    assert rv.status_code == 400 and "user_id" in rv.get_json()["message"]
     # Naming oneself Plh in one's own absence gives nothing either.
     rv = client.put(f"/api/v1/absence/{own.id}", json={"acting_user_id": user("kasubag.umum").id})
     assert rv.status_code == 400 and "acting_user_id" in rv.get_json()["message"]
@@ -233,6 +244,7 @@ def test_no_escalation_through_the_absence_api(api, register, cleanup_absences):
 
 
 def test_no_escalation_through_the_absence_form(login_as, register):
+    began = last_log_id()
     own = register("kasubag.umum", None, 3, 4, reason="Cuti tahunan")
     browser = login_as("kasubag.umum")
     rv = browser.post(f"/absenceview/edit/{own.id}", data={
@@ -255,6 +267,17 @@ def test_no_escalation_through_the_absence_form(login_as, register):
     assert "Anda tidak berwenang mengubah ketidakhadiran ini." in rv.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Absence, kabid_away.id).acting_user_id is None
+    # A change the form may make is in the security log with the new Plh's name.
+    rv = browser.post(f"/absenceview/edit/{own.id}", data={
+        "user": str(user("kasubag.umum").id), "kind": "cuti",
+        "start_date": own.start_date.isoformat(), "end_date": own.end_date.isoformat(),
+        "reason": "Cuti tahunan", "acting_user": str(user("kabid.pm").id)})
+    assert rv.status_code == 302
+    logged = db.session.execute(select(SecurityLog).where(
+        SecurityLog.event == "absence_changed", SecurityLog.detail.like(f"#{own.id} %"),
+        SecurityLog.id > began)).scalar_one()
+    assert logged.username == "kasubag.umum"
+    assert "sesudah" in logged.detail and user("kabid.pm").full_name in logged.detail
 
 
 def test_a_requester_made_plh_of_their_own_unit_does_not_approve_their_request(api, register):
@@ -292,6 +315,7 @@ def test_the_kabid_absent_statement_is_refused_when_the_kabid_is_plainly_at_work
 
 
 def test_an_absence_is_withdrawn_or_ended_and_logged(api, register, cleanup_absences):
+    began = last_log_id()
     kasi = api("kasi.pdsi")
     today = today_wita()
     proposal = request_in("pending_kabid_approval")
@@ -317,16 +341,21 @@ def test_an_absence_is_withdrawn_or_ended_and_logged(api, register, cleanup_abse
     assert rv.status_code == 200, rv.get_json()
     db.session.expire_all()
     assert db.session.get(Absence, begun.id).end_date == today - dt.timedelta(days=1)
+    # Ending it again would move its end: refused, even for the Admin.
+    assert api("admin").delete(f"/api/v1/absence/{begun.id}").status_code == 409
+    db.session.expire_all()
+    assert db.session.get(Absence, begun.id).end_date == today - dt.timedelta(days=1)
     events = db.session.execute(select(SecurityLog.event, SecurityLog.username).where(
-        SecurityLog.detail.like(f"#{pk} %"))).all()
+        SecurityLog.detail.like(f"#{pk} %"), SecurityLog.id > began)).all()
     assert ("absence_recorded", "kasi.pdsi") in events
     assert ("absence_withdrawn", "kasi.pdsi") in events
     assert db.session.execute(select(SecurityLog).where(
         SecurityLog.event == "absence_ended", SecurityLog.username == "admin",
-        SecurityLog.detail.like(f"#{begun.id} %"))).first()
+        SecurityLog.detail.like(f"#{begun.id} %"), SecurityLog.id > began)).first()
 
 
 def test_an_edit_is_logged_with_old_and_new_values(api, cleanup_absences):
+    began = last_log_id()
     client = api("kabid.pelayanan")
     start = today_wita() + dt.timedelta(days=20)
     rv = client.post("/api/v1/absence/", json={
@@ -337,7 +366,8 @@ def test_an_edit_is_logged_with_old_and_new_values(api, cleanup_absences):
     rv = client.put(f"/api/v1/absence/{pk}", json={"acting_user_id": user("kasubag.umum").id})
     assert rv.status_code == 200, rv.get_json()
     row = db.session.execute(select(SecurityLog).where(
-        SecurityLog.event == "absence_changed", SecurityLog.detail.like(f"#{pk} %"))).scalar_one()
+        SecurityLog.event == "absence_changed", SecurityLog.detail.like(f"#{pk} %"),
+        SecurityLog.id > began)).scalar_one()
     assert row.username == "kabid.pelayanan"
     assert "Plh.: -" in row.detail and "Plh.: I Gusti Ayu Made Suartini" in row.detail
 
@@ -436,6 +466,11 @@ def test_a_plh_is_reminded_and_the_kasi_for_an_absent_kabid(register):
 
 
 def test_a_draft_is_its_authors_alone(api, login_as, ctx):
+    unsent = new_request(title="Draf yang dibatalkan sebelum diajukan")
+    act(unsent, "cancel", "pemohon", {"note": "Tidak jadi."})
+    for person in ("rina.kusuma", "kabid.pelayanan", "kasi.pdsi", "pimpinan"):
+        assert api(person).get(f"{APIS['improvement']}/{unsent.id}").status_code == 404, person
+    assert api("pemohon").get(f"{APIS['improvement']}/{unsent.id}").status_code == 200
     req = new_request(title="Draf pribadi tentang antrian")
     for person in ("rina.kusuma", "kabid.pelayanan", "kasi.pdsi", "pimpinan", "admin"):
         assert api(person).get(f"{APIS['improvement']}/{req.id}").status_code == 404, person

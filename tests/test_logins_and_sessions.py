@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.security.models import AppUser, SecurityLog
-from tests.conftest import _TOKENS, PASSWORD, make_app
+from tests.conftest import PASSWORD, make_app
 
 NGINX = "127.0.0.1"  # every request reaches the app from the proxy
 DEMO_USERS = ["admin", "pemohon", "pemohon2", "kabid.pelayanan", "kasubag.umum", "kasi.pdsi",
@@ -26,11 +26,8 @@ DEMO_USERS = ["admin", "pemohon", "pemohon2", "kabid.pelayanan", "kasubag.umum",
               "kasubag.keuangan", "kabid.pm", "kabid.pengaduan"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_tokens():
-    """These tests end users' sessions and tokens: the tokens other tests keep are dead after."""
-    yield
-    _TOKENS.clear()
+# These tests end users' sessions and tokens: the tokens other tests keep are dead after.
+pytestmark = pytest.mark.usefixtures("fresh_tokens")
 
 
 @pytest.fixture()
@@ -102,9 +99,11 @@ def test_the_api_login_is_limited_per_name_from_many_addresses(office):
     assert api_login(office, "it.budi", PASSWORD, address="10.30.0.1").status_code == 200
 
 
-def test_logout_ends_the_session_even_for_a_copied_cookie(office):
+def test_logout_ends_that_session_even_for_a_copied_cookie(office):
     client, rv = form_login(office, "kasubag.umum", PASSWORD)
     assert rv.status_code == 302
+    phone, _rv = form_login(office, "kasubag.umum", PASSWORD, address="10.20.0.3")
+    token = api_login(office, "kasubag.umum", PASSWORD).get_json()["access_token"]
     copied = client.get_cookie("session").value
     assert client.get("/absenceview/list/", **from_address("10.20.0.1")).status_code == 200
     client.get("/logout/", **from_address("10.20.0.1"))
@@ -112,6 +111,11 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(office):
     thief.set_cookie("session", copied)
     rv = thief.get("/absenceview/list/", **from_address("10.20.0.9"))
     assert rv.status_code == 302 and "/login" in rv.headers["Location"]
+    # The same person's other device and API token go on (only that session ended).
+    assert phone.get("/absenceview/list/", **from_address("10.20.0.3")).status_code == 200
+    rv = office.test_client().get("/api/v1/absence/",
+                                  headers={"Authorization": f"Bearer {token}"})
+    assert rv.status_code == 200
 
 
 def test_a_password_reset_ends_every_session_and_token(office, ctx):
@@ -162,6 +166,48 @@ def test_deactivation_and_a_role_change_end_sessions(office, ctx):
     finally:
         sari.active = True
         db.session.commit()
+
+
+def test_a_group_with_a_role_ends_sessions_and_is_logged(office, ctx):
+    """FAB gives a user the roles of their groups: joining one is a role change too."""
+    token = api_login(office, "it.sari", PASSWORD).get_json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    client = office.test_client()
+    assert client.get("/api/v1/incident/", headers=bearer).status_code == 200
+    sari = db.session.execute(select(AppUser.id).where(AppUser.username == "it.sari")).scalar()
+    admin_role = db.session.execute(select(Role.id).where(Role.name == "Admin")).scalar()
+    admin = {"Authorization": "Bearer " + api_login(office, "admin", PASSWORD).get_json()[
+        "access_token"]}
+    rv = client.post("/api/v1/security/groups/", headers=admin, json={
+        "name": "Grup Uji Admin", "label": "Uji", "roles": [admin_role], "users": []})
+    assert rv.status_code == 201, rv.get_json()
+    group_id = rv.get_json()["id"]
+    try:
+        rv = client.put(f"/api/v1/security/groups/{group_id}", headers=admin,
+                        json={"users": [sari]})
+        assert rv.status_code == 200, rv.get_json()
+        assert client.get("/api/v1/incident/", headers=bearer).status_code == 401
+        detail = db.session.execute(select(SecurityLog.detail).where(
+            SecurityLog.event == "group_changed").order_by(SecurityLog.id.desc())).scalars().first()
+        assert "Grup Uji Admin" in detail and "it.sari" in detail
+    finally:
+        client.put(f"/api/v1/security/groups/{group_id}", headers=admin, json={"users": []})
+        client.delete(f"/api/v1/security/groups/{group_id}", headers=admin)
+
+
+def test_deep_json_and_an_email_alias_do_not_get_past_the_limit(office):
+    deep = b"[" * 100_000
+    rv = office.test_client().post("/api/v1/security/login", data=deep,
+                                   content_type="application/json", **from_address("10.40.0.1"))
+    assert rv.status_code == 400
+    codes = []
+    for n in range(10):  # the name and the email address are one account
+        name = "kasubag.keuangan" if n % 2 else "nyoman.sudiarta@dpmptsp.denpasarkota.go.id"
+        codes.append(api_login(office, name, f"salah-{n}-abcdef",
+                               address=f"10.40.1.{n}").status_code)
+    assert codes == [401] * 10
+    rv = api_login(office, "kasubag.keuangan", PASSWORD, address="10.40.2.1")
+    assert rv.status_code == 429
 
 
 def test_privilege_changes_are_logged_with_their_actor_and_logins_are_not(office, ctx, api):

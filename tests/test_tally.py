@@ -63,9 +63,11 @@ def test_kasi_list_counts_come_from_the_tally_and_are_exact(app, login_as, ctx):
     new_request(requester="kasi.pdsi")  # the Kasi's own draft is in his list; others' are not
     new_request()
     # What the Kasi sees (SPEC §2): every submitted request and his own drafts.
+    act(new_request(), "cancel", "pemohon", {"note": "Tidak jadi."})  # never submitted
     seen = db.session.execute(select(func.count()).select_from(ServiceRequest).where(
         ServiceRequest.kind == "improvement",
-        (ServiceRequest.status != "draft") | (ServiceRequest.requester_id == kasi.id))).scalar()
+        ((ServiceRequest.status != "draft") & ServiceRequest.submitted_at.isnot(None))
+        | (ServiceRequest.requester_id == kasi.id))).scalar()
     for query, expected in (
         ("", seen),
         ("?_flt_3_status=pending_assessment", real_counts()[("improvement",
@@ -74,7 +76,8 @@ def test_kasi_list_counts_come_from_the_tally_and_are_exact(app, login_as, ctx):
         with count_queries(app) as statements:
             page = client.get(f"/improvementrequestview/list/{query}").get_data(as_text=True)
         assert any("request_tally" in s for s in statements), (query, statements)
-        # Only his own drafts are counted in the table (through the open-requests index).
+        # Only what the tally cannot tell is counted in the table: his own drafts, and the
+        # drafts others cancelled unsent.
         counted = [s for s in statements if "count(" in s.lower() and "service_request" in s]
         assert all("requester_id" in s and "status" in s for s in counted), counted
         assert re.search(rf"Jumlah Data:</strong>\s*{expected}\s", page), expected

@@ -121,6 +121,11 @@ def problems(actor, new: Values, old: Values | None, today: dt.date,
                     f"Sudah tercatat ketidakhadiran yang beririsan: {format_date(clash.start_date)}"
                     f" s.d. {format_date(clash.end_date)}.")
 
+    if old is not None and new.user_id != old.user_id and not is_admin:
+        # An absence is not turned into someone else's (with its Plh): withdraw it and
+        # record the other official's anew.
+        errors.setdefault("user_id", "Pejabat pada ketidakhadiran yang sudah tercatat tidak "
+                                     "dapat diganti; akhiri lalu catat yang baru.")
     acting_changed = new.acting_user_id != (old.acting_user_id if old else None)
     if new.acting_user_id is not None:
         plh = _user(new.acting_user_id)
@@ -184,6 +189,8 @@ def end(actor, absence: Absence, today: dt.date, now: dt.datetime) -> str:
     """End an absence now (SPEC §2): one not yet begun, or begun today, is withdrawn; a longer
     one ends yesterday. Decisions already taken keep their stamps. Returns what was done."""
     may_change(actor, absence, today)
+    if absence.end_date < today:  # nothing left to end; moving the date would lengthen it
+        raise AbsenceRefused(409, "Ketidakhadiran ini sudah berakhir.")
     before = describe(Values.of(absence))
     if absence.start_date >= today:
         absence.withdrawn_at, absence.withdrawn_by_id = now, actor.id

@@ -8,7 +8,7 @@ transaction as the change. A login's own bookkeeping (last login, counters) is n
 from __future__ import annotations
 
 from flask import g, has_request_context, request
-from flask_appbuilder.security.sqla.models import Role, User
+from flask_appbuilder.security.sqla.models import Group, Role, User
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,8 @@ from app.timeutil import utcnow
 
 # Written by the login itself or by us; not a change anyone made to a user.
 BOOKKEEPING = {"last_login", "login_count", "fail_login_count", "changed_on", "changed_by_fk",
-               "created_on", "created_by_fk", "session_version", "changed_by", "created_by"}
+               "created_on", "created_by_fk", "session_version", "ended_sessions", "changed_by",
+               "created_by"}
 
 # Indonesian names of every event the log holds (the log page shows these).
 EVENT_LABELS = {
@@ -35,6 +36,9 @@ EVENT_LABELS = {
     "role_updated": "Peran diubah",
     "role_permissions_changed": "Izin peran diubah",
     "role_deleted": "Peran dihapus",
+    "group_created": "Grup dibuat",
+    "group_changed": "Grup diubah (peran atau anggota)",
+    "group_deleted": "Grup dihapus",
     "absence_recorded": "Ketidakhadiran dicatat",
     "absence_changed": "Ketidakhadiran diubah",
     "absence_withdrawn": "Ketidakhadiran ditarik",
@@ -71,15 +75,17 @@ def _user_events(user: User) -> list[tuple[str, str]]:
     changed = {attr.key for attr in state.attrs if attr.history.has_changes()} - BOOKKEEPING
     events = []
     subject = f"{user.username} (#{user.id})"
-    if "roles" in changed:
-        history = state.attrs.roles.history
-        events.append(("user_roles_changed", f"{subject}: ditambah {_names(history.added)}; "
-                                             f"dicabut {_names(history.deleted)}"))
+    for name, label in (("roles", "peran"), ("groups", "grup")):
+        if name in changed:
+            history = state.attrs[name].history
+            events.append(("user_roles_changed", f"{subject}: {label} ditambah "
+                                                 f"{_names(history.added)}; dicabut "
+                                                 f"{_names(history.deleted)}"))
     if "active" in changed:
         events.append(("user_activated" if user.active else "user_deactivated", subject))
     if "password" in changed:
         events.append(("password_changed", subject))
-    rest = changed - {"roles", "active", "password"}
+    rest = changed - {"roles", "groups", "active", "password"}
     if rest:
         events.append(("user_updated", f"{subject}: {', '.join(sorted(rest))}"))
     return events
@@ -100,6 +106,18 @@ def _role_events(role: Role) -> list[tuple[str, str]]:
     return events
 
 
+def _group_events(group: Group) -> list[tuple[str, str]]:
+    state = inspect(group)
+    parts = []
+    for name, label in (("roles", "peran"), ("users", "anggota")):
+        history = state.attrs[name].history
+        if history.added or history.deleted:
+            added = _names(getattr(o, "username", o) for o in history.added)
+            removed = _names(getattr(o, "username", o) for o in history.deleted)
+            parts.append(f"{label}: ditambah {added}; dicabut {removed}")
+    return [("group_changed", f"{group.name}: " + "; ".join(parts))] if parts else []
+
+
 @event.listens_for(Session, "before_flush")
 def _log_security_changes(session, _context, _instances) -> None:
     rows: list[tuple[str, str]] = []
@@ -108,16 +126,22 @@ def _log_security_changes(session, _context, _instances) -> None:
             rows.append(("user_created", f"{obj.username}: peran {_names(obj.roles)}"))
         elif isinstance(obj, Role):
             rows.append(("role_created", obj.name))
+        elif isinstance(obj, Group):
+            rows.append(("group_created", f"{obj.name}: peran {_names(obj.roles)}"))
     for obj in session.dirty:
         if isinstance(obj, User):
             rows += _user_events(obj)
         elif isinstance(obj, Role):
             rows += _role_events(obj)
+        elif isinstance(obj, Group):
+            rows += _group_events(obj)
     for obj in session.deleted:
         if isinstance(obj, User):
             rows.append(("user_deleted", f"{obj.username} (#{obj.id})"))
         elif isinstance(obj, Role):
             rows.append(("role_deleted", obj.name))
+        elif isinstance(obj, Group):
+            rows.append(("group_deleted", obj.name))
     if not rows:
         return
     actor, ip, now = _actor(), _ip(), utcnow()

@@ -20,13 +20,14 @@ from flask import Flask, abort, current_app, g, request
 from limits import parse
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-from app.security.models import LoginLimit
+from app.security.hardening import log_security_event
+from app.security.models import AppUser, LoginLimit
 
 LOGIN_ENDPOINTS = ("AuthDBView.login", "SecurityApi.login")
 
@@ -47,11 +48,11 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
         insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(login_limit).values(key=key, hits=amount, expires_at=now + expiry)
+        stmt = insert(login_limit).values(key=key, hits=max(amount, 0), expires_at=now + expiry)
         live = login_limit.c.expires_at > now
         stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
             # A window that has passed starts again with this hit.
-            "hits": _case(live, login_limit.c.hits + amount, amount),
+            "hits": _case(live, login_limit.c.hits + amount, max(amount, 0)),
             "expires_at": _case(live, login_limit.c.expires_at, now + expiry),
         }).returning(login_limit.c.hits)
         with db.engine.begin() as conn:
@@ -103,28 +104,47 @@ def _limit():
 
 def _username_of_request() -> str:
     if request.is_json:
-        data = request.get_json(silent=True)
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:
+            data = None
         name = data.get("username") if isinstance(data, dict) else None
     else:
         name = request.form.get("username")
     return (name if isinstance(name, str) else "").strip().lower()[:128]
 
 
-def record_failure(username: str | None) -> None:
-    """A failed login counts against the name and the address."""
-    if not current_app.config.get("LOGIN_LIMIT_ENABLED", True):
-        return
-    limiter, limit = _limiter(), _limit()
-    limiter.hit(limit, "addr", client_address())
-    name = (username or "").strip().lower()[:128]
-    if name:
-        limiter.hit(limit, "user", name)
+def _account_key(name: str) -> str | None:
+    """One counter per account, whether it is typed as the username or the email address
+    (FAB accepts both); a name that is no account counts under itself."""
+    if not name:
+        return None
+    user_id = db.session.execute(select(AppUser.id).where(
+        or_(func.lower(AppUser.username) == name, func.lower(AppUser.email) == name))
+    ).scalars().first()
+    return f"user:{user_id}" if user_id is not None else f"name:{name}"
+
+
+def _enabled() -> bool:
+    return bool(current_app.config.get("LOGIN_LIMIT_ENABLED", True))
 
 
 def record_success(username: str) -> None:
-    """A successful login starts the name's count afresh (the address keeps its count)."""
-    if current_app.config.get("LOGIN_LIMIT_ENABLED", True):
-        _limiter().clear(_limit(), "user", username.strip().lower()[:128])
+    """A successful login takes back its own count, and starts the account's afresh: only
+    failures are limited (SPEC §7)."""
+    if not _enabled():
+        return
+    storage, limit = _limiter().storage, _limit()
+    for key in g.pop("_login_limit_keys", ()):
+        storage.incr(limit.key_for(*key), limit.get_expiry(), amount=-1)
+        if key[0] == "account":
+            storage.clear(limit.key_for(*key))
+
+
+def record_failure(username: str | None) -> None:
+    """A failure was counted when the attempt came in (before the password was checked, so
+    parallel attempts cannot slip past the limit); it stays counted."""
+    g.pop("_login_limit_keys", None)
 
 
 def init_login_limits(app: Flask) -> None:
@@ -135,23 +155,28 @@ def init_login_limits(app: Flask) -> None:
     }
 
     @app.before_request
-    def _refuse_blocked_logins():
+    def _count_login_attempt():
+        """Every attempt is counted as it comes in, per address and per account, and taken
+        back if it succeeds; the eleventh within the window is refused (429)."""
         if request.method != "POST" or request.endpoint not in LOGIN_ENDPOINTS:
             return None
-        if not app.config.get("LOGIN_LIMIT_ENABLED", True):
+        if not _enabled():
             return None
         limiter, limit = _limiter(), _limit()
         name = _username_of_request()
-        blocked_by = None
-        if not limiter.test(limit, "addr", client_address()):
-            blocked_by = "alamat"
-        elif name and not limiter.test(limit, "user", name):
-            blocked_by = "nama pengguna"
+        keys = [("addr", client_address())]
+        account = _account_key(name)
+        if account:
+            keys.append(("account", account))
+        counted, blocked_by = [], None
+        for key in keys:
+            if limiter.hit(limit, *key):
+                counted.append(key)
+            else:
+                blocked_by = blocked_by or ("alamat" if key[0] == "addr" else "akun")
         if blocked_by is None:
+            g._login_limit_keys = counted
             return None
-        from app.security.hardening import log_security_event
-
         log_security_event("login_blocked", name or None,
                            f"Diblokir per {blocked_by} setelah terlalu banyak kegagalan")
-        g.login_blocked = True
         abort(429)

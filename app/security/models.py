@@ -49,6 +49,9 @@ class AppUser(User):
     # password change or reset, deactivation, role change; SPEC §7).
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
                                                  server_default="0")
+    # Browser sessions ended by logging out: [[session id, when it would have expired], ...]
+    # (JSON), read with the user's row on every request, so checking costs no query.
+    ended_sessions: Mapped[Optional[str]] = mapped_column(Text)
     unit = relationship("Unit", foreign_keys=[unit_id])
 
     @property

@@ -1,18 +1,23 @@
 """Sessions and tokens that end (SPEC §7).
 
-Each user has a `session_version`. The browser session and every JWT (access and refresh)
-carry the version they were issued under; a request whose version is not the user's current
-one is anonymous (browser) or 401 (API). The version goes up when the user logs out, and when
-their password, their roles or their active flag change — through the UI, the API, the CLI or
-anything else that flushes an AppUser — so all their sessions and tokens end at once.
-(Logging out therefore ends the user's sessions on every device: a cookie copied before
-/logout/ opens nothing afterwards.)
+- Logging out ends that browser session: its random id goes on the user's list of ended
+  sessions (kept on the user's row, which every request reads anyway), so a copy of the cookie
+  opens nothing afterwards. The user's other devices stay logged in.
+- A password change or reset, deactivation, or a change of roles or groups ends every session
+  and token of the user: each user has a `session_version`, carried by the browser session and
+  every JWT (access and refresh); a request under an older version is anonymous (browser) or
+  401 (API). The version goes up for any such change, whichever way it is made — the UI, FAB's
+  security API, the CLI — because it is read from the session's own changes before each flush.
 """
 
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context, session
-from flask_appbuilder.security.sqla.models import User
+import json
+import secrets
+import time
+
+from flask import Flask, current_app, g, has_request_context, session
+from flask_appbuilder.security.sqla.models import Group, User
 from flask_login import user_logged_in, user_logged_out
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
@@ -21,17 +26,29 @@ from app.extensions import db
 from app.security.models import AppUser
 
 SESSION_KEY = "_sv"
+SESSION_ID = "_sid"
 CLAIM = "sv"
 # Changes of these end every session and token of the user.
-ENDING_ATTRIBUTES = ("password", "active", "roles")
+ENDING_ATTRIBUTES = ("password", "active", "roles", "groups")
+_users = AppUser.__table__
 
 
 def _current_version(user) -> int:
     return int(getattr(user, "session_version", 0) or 0)
 
 
+def _ended(user) -> dict[str, float]:
+    try:
+        return {sid: until for sid, until in json.loads(user.ended_sessions or "[]")}
+    except (TypeError, ValueError):
+        return {}
+
+
 def browser_session_is_current(user) -> bool:
-    return session.get(SESSION_KEY) == _current_version(user)
+    if session.get(SESSION_KEY) != _current_version(user):
+        return False
+    sid = session.get(SESSION_ID)
+    return sid is None or sid not in _ended(user)
 
 
 def token_is_current(user, claims: dict) -> bool:
@@ -49,43 +66,78 @@ def claims_for(identity) -> dict:
 
 def _stamp_session(_sender, user, **_extra) -> None:
     session[SESSION_KEY] = _current_version(user)
+    session[SESSION_ID] = secrets.token_urlsafe(16)
 
 
-def _end_sessions_on_logout(_sender, user, **_extra) -> None:
-    if user is None or not getattr(user, "id", None):
-        return
-    db.session.execute(update(AppUser).where(AppUser.id == user.id)
-                       .values(session_version=AppUser.session_version + 1))
-    db.session.commit()
+def _end_this_session(_sender, user, **_extra) -> None:
+    sid = session.pop(SESSION_ID, None)
     session.pop(SESSION_KEY, None)
+    if sid is None or user is None or not getattr(user, "id", None):
+        return
+    # Take the row's write lock first (PostgreSQL: this row; SQLite: the database), so two
+    # logouts of one user at once both land on the list.
+    db.session.execute(update(_users).where(_users.c.id == user.id)
+                       .values(ended_sessions=_users.c.ended_sessions))
+    listed = db.session.execute(select(_users.c.ended_sessions)
+                                .where(_users.c.id == user.id)).scalar()
+    now = time.time()
+    try:
+        entries = [e for e in json.loads(listed or "[]") if e[1] > now]
+    except (TypeError, ValueError):
+        entries = []
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    entries.append([sid, now + lifetime])
+    db.session.execute(update(_users).where(_users.c.id == user.id)
+                       .values(ended_sessions=json.dumps(entries)))
+    db.session.commit()
 
 
-def _changed(user: User) -> bool:
-    state = inspect(user)
-    return any(state.attrs[name].history.has_changes() for name in ENDING_ATTRIBUTES)
+def _changed(obj, names) -> bool:
+    state = inspect(obj)
+    return any(name in state.attrs and state.attrs[name].history.has_changes()
+               for name in names)
+
+
+def _affected_users(session_) -> set[int]:
+    """Users whose password, active flag, roles or groups change in this flush — directly, or
+    through a group whose roles or members change (FAB gives a user their groups' roles)."""
+    ids: set[int] = set()
+    for obj in session_.dirty:
+        if isinstance(obj, User) and obj.id is not None and _changed(obj, ENDING_ATTRIBUTES):
+            ids.add(obj.id)
+        elif isinstance(obj, Group):
+            state = inspect(obj)
+            members = state.attrs.users.history
+            ids |= {u.id for u in (*members.added, *members.deleted) if u.id is not None}
+            if state.attrs.roles.history.has_changes():
+                ids |= {u.id for u in obj.users if u.id is not None}
+    for obj in session_.deleted:
+        if isinstance(obj, Group):
+            ids |= {u.id for u in obj.users if u.id is not None}
+    return ids
 
 
 @event.listens_for(Session, "before_flush")
 def _end_sessions_on_change(session_, _context, _instances) -> None:
     """FAB's own views and APIs load users as its base `User` class, which does not map our
     column: the version goes up by an UPDATE of the row, whichever class holds it."""
-    for obj in list(session_.dirty):
-        if not isinstance(obj, User) or obj.id is None or not _changed(obj):
-            continue
-        session_.connection().execute(
-            update(AppUser.__table__).where(AppUser.__table__.c.id == obj.id)
-            .values(session_version=AppUser.__table__.c.session_version + 1))
-        if isinstance(obj, AppUser):
+    ids = _affected_users(session_)
+    if not ids:
+        return
+    session_.connection().execute(update(_users).where(_users.c.id.in_(ids))
+                                  .values(session_version=_users.c.session_version + 1))
+    for obj in session_.identity_map.values():
+        if isinstance(obj, AppUser) and obj.id in ids:
             session_.expire(obj, ["session_version"])
-        if has_request_context() and getattr(getattr(g, "user", None), "id", None) == obj.id:
-            # One's own password change keeps this session (the others end).
-            g._own_session_version_changed = True
+    me = getattr(getattr(g, "user", None), "id", None) if has_request_context() else None
+    if me in ids:
+        g._own_session_version_changed = True  # one's own password change keeps this session
 
 
 def _restamp_own_session(response):
     if g.pop("_own_session_version_changed", False) and getattr(g, "user", None) is not None:
-        version = db.session.execute(select(AppUser.session_version).where(
-            AppUser.id == g.user.id)).scalar()
+        version = db.session.execute(select(_users.c.session_version).where(
+            _users.c.id == g.user.id)).scalar()
         if version is not None and SESSION_KEY in session:
             session[SESSION_KEY] = version
     return response
@@ -93,5 +145,5 @@ def _restamp_own_session(response):
 
 def init_sessions(app: Flask) -> None:
     user_logged_in.connect(_stamp_session, app)
-    user_logged_out.connect(_end_sessions_on_logout, app)
+    user_logged_out.connect(_end_this_session, app)
     app.after_request(_restamp_own_session)

@@ -165,7 +165,9 @@ class AbsenceView(ModelView):
         absences.log_recorded(user, item)  # committed with the absence
 
     def pre_update(self, item):
-        absences.log_changed(current_actor(), item, _old_values(item))
+        old = _old_values(item)
+        db.session.flush()  # the form set the relations; the ids follow at the flush
+        absences.log_changed(current_actor(), item, old)
 
     @expose("/end/<int:pk>", methods=["POST"])
     @has_access

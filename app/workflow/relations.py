@@ -256,7 +256,9 @@ def request_visibility(user, day: dt.date, model=ServiceRequest):
     if not names:
         return false()
     own = model.requester_id == user.id
-    submitted = model.status != "draft"
+    # A returned draft is a draft again; a draft cancelled before it was ever submitted
+    # stays its author's too.
+    submitted = and_(model.status != "draft", model.submitted_at.isnot(None))
     if names & R.SEE_ALL_REQUESTS:
         return or_(submitted, own)
     seen: list = []

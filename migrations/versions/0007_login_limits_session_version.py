@@ -25,10 +25,12 @@ def upgrade():
     )
     op.add_column('ab_user', sa.Column('session_version', sa.Integer(), nullable=False,
                                        server_default='0'))
+    op.add_column('ab_user', sa.Column('ended_sessions', sa.Text(), nullable=True))
     op.add_column('outbox', sa.Column('first_attempt_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
     op.drop_column('outbox', 'first_attempt_at')
+    op.drop_column('ab_user', 'ended_sessions')
     op.drop_column('ab_user', 'session_version')
     op.drop_table('login_limit')
