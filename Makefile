@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := run.py
 
-.PHONY: install translations run serve test test-fast lint postgres browser nginx clean
+.PHONY: install translations run serve test test-fast lint postgres browser nginx screenshots clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ nginx:
 # behind Debian's nginx.
 test: install postgres browser nginx
 	$(BIN)/python -m pytest
+
+# Refresh the README's screenshots (docs/screenshots/) from the browser tests.
+screenshots: install postgres browser
+	README_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_e2e_browser.py -k sqlite
 
 lint: install
 	$(BIN)/ruff check app reports seeds tests scripts config.py run.py
