@@ -27,9 +27,14 @@ def upgrade():
                                        server_default='0'))
     op.add_column('ab_user', sa.Column('ended_sessions', sa.Text(), nullable=True))
     op.add_column('outbox', sa.Column('first_attempt_at', sa.DateTime(), nullable=True))
+    # Drafts cancelled unsent are their authors' alone; the see-all lists count them here.
+    unsent = sa.text("status = 'cancelled' AND submitted_at IS NULL")
+    op.create_index('ix_request_unsent_cancelled', 'service_request', ['kind', 'requester_id'],
+                    unique=False, postgresql_where=unsent, sqlite_where=unsent)
 
 
 def downgrade():
+    op.drop_index('ix_request_unsent_cancelled', table_name='service_request')
     op.drop_column('outbox', 'first_attempt_at')
     op.drop_column('ab_user', 'ended_sessions')
     op.drop_column('ab_user', 'session_version')
