@@ -163,10 +163,26 @@ def _check_ui_paging():
     return None
 
 
+def _check_api_login() -> None:
+    """FAB's API login answers 500 when `provider` is missing (a KeyError under @safe)."""
+    if request.endpoint != "SecurityApi.login" or request.method != "POST":
+        return
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadInput("Data harus berupa objek JSON.")
+    errors = {name: "Wajib diisi (teks)." for name in ("username", "password")
+              if not isinstance(data.get(name), str) or not data.get(name)}
+    if data.get("provider") != "db":
+        errors["provider"] = 'Isi dengan "db".'
+    if errors:
+        raise BadInput("; ".join(f"{name}: {text}" for name, text in errors.items()))
+
+
 def init_input_guard(app: Flask) -> None:
     @app.before_request
     def _guard():
         _check_body()
+        _check_api_login()
         if request.path.startswith("/api/"):
             _check_q()
         return _check_ui_paging()

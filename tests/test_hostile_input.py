@@ -48,6 +48,8 @@ def test_hostile_api_input_is_answered_in_indonesian(api, ctx):
         (admin.put("/api/v1/security/roles/99999999999999999999/users",
                    json={"user_ids": []}), 404, None),
         (admin.post("/api/v1/security/roles/", json={"name": ""}), 400, "wajib diisi"),
+        (api(None).post("/api/v1/security/login", json={"username": "x", "password": "y"}),
+         400, "provider"),
     ]
     for n, (rv, status, words) in enumerate(cases):
         assert rv.status_code == status, (n, rv.status_code, rv.get_data(as_text=True)[:200])

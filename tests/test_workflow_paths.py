@@ -11,7 +11,7 @@ from app.extensions import db
 from app.notify.models import Outbox
 from app.requests.models import Assignment, RequestHistory, ServiceRequest
 from app.security.models import Absence
-from app.timeutil import WITA, to_utc_naive
+from app.timeutil import WITA, to_utc_naive, today_wita
 from app.workflow.service import WorkflowError
 from tests.workflow_helpers import act, new_request, request_in, target_date, user
 
@@ -186,13 +186,25 @@ def test_cancel_only_before_assessment(ctx):
     assert err.value.status == 409
 
 
+def _next(weekday: int) -> dt.date:
+    """The next given weekday (5 = Saturday) after today: within the year a target may be."""
+    today = today_wita()
+    return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _next_christmas() -> dt.date:
+    today = today_wita()
+    christmas = dt.date(today.year, 12, 25)
+    return christmas if christmas >= today else dt.date(today.year + 1, 12, 25)
+
+
 BAD_INPUT = [
     ("assess", lambda: {"feasible": True, "officer_id": user("it.budi").id,
                         "target_date": "2020-01-06"}, "target_date", "sebelum hari ini"),
     ("assess", lambda: {"feasible": True, "officer_id": user("it.budi").id,
-                        "target_date": "2030-06-01"}, "target_date", "hari kerja"),  # a Saturday
+                        "target_date": _next(5).isoformat()}, "target_date", "hari kerja"),
     ("assess", lambda: {"feasible": True, "officer_id": user("it.budi").id,
-                        "target_date": "2026-12-25"}, "target_date", "Natal"),
+                        "target_date": _next_christmas().isoformat()}, "target_date", "Natal"),
     ("assess", lambda: {"feasible": True, "officer_id": user("it.budi").id,
                         "target_date": "31-12-2030"}, "target_date", "Format tanggal"),
     ("assess", lambda: {"feasible": True, "officer_id": user("pemohon").id,

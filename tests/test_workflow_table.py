@@ -33,8 +33,8 @@ OFFICER_SET_STATES = ASSIGNED_STATES - {"pending_kabid_approval"}
 
 
 def sees(person: str, state: str) -> bool:
-    if state == "draft":  # SPEC §2: a draft is visible to its author only
-        return person == "pemohon"
+    if state in ("draft", "cancelled"):  # SPEC §2: a draft is its author's alone, and so is
+        return person == "pemohon"       # one cancelled before it was submitted (PATHS)
     if person in ("pemohon2", "kasubag.umum", "it.sari"):
         return False
     if person == "it.budi":
