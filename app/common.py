@@ -149,7 +149,7 @@ class EagerSQLAInterface(SQLAInterface):
             return own_drafts
         if status == "cancelled":
             return tally.count(kind, "cancelled") - others_unsent
-        return tally.count(kind) - tally.count(kind, "draft") - others_unsent + own_drafts
+        return tally.count(kind, except_status="draft") - others_unsent + own_drafts
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):

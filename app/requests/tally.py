@@ -24,10 +24,13 @@ _tally = table(TALLY_TABLE, column("kind", String), column("status", String),
                column("n", Integer))
 
 
-def count(kind: str, status: str | None = None) -> int:
+def count(kind: str, status: str | None = None, *, except_status: str | None = None) -> int:
+    """Requests of a kind: all, in one state, or in every state but one."""
     query = select(func.coalesce(func.sum(_tally.c.n), 0)).where(_tally.c.kind == kind)
     if status is not None:
         query = query.where(_tally.c.status == status)
+    if except_status is not None:
+        query = query.where(_tally.c.status != except_status)
     return int(db.session.execute(query).scalar())
 
 
