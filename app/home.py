@@ -22,7 +22,7 @@ HOME_LIMIT = 50
 def waiting_for(user, day, limit: int = HOME_LIMIT):
     """The first `limit` requests waiting for this user: their ids from the open-requests
     index alone, then those rows with their unit and requester."""
-    overdue_first = case((relations.is_overdue_condition(day), 0), else_=1)
+    overdue_first = case((ServiceRequest.overdue_on(day), 0), else_=1)
     ids = list(db.session.execute(
         select(ServiceRequest.id).where(relations.waiting_condition(user, day))
         .order_by(overdue_first, ServiceRequest.target_date.asc().nulls_last(),

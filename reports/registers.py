@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from app.requests.models import APPROVED, Assignment, ServiceRequest, SimSystem, SupportType
 from app.security.models import AppUser, Unit
-from app.workflow.rules import STATES
+from app.workflow.rules import STATES, is_overdue
 from reports.common import (
     STATE_LABELS,
     ReportContext,
@@ -73,7 +73,7 @@ def lateness(status: str, target: dt.date | None, completed: dt.date | None,
         return None, None
     if status == "done" and completed is not None:
         return ("Ya" if completed <= target else "Tidak"), max(0, (completed - target).days)
-    if status == "in_progress" and today > target:  # overdue (SPEC §3)
+    if is_overdue(status, target, today):
         return None, (today - target).days
     return None, None
 
@@ -214,8 +214,7 @@ def build_overdue(book: Workbook, ctx: ReportContext) -> None:
         .join(Unit, Unit.id == SR.unit_id)
         .outerjoin(officer, officer.id == SR.officer_id)
         # Naming both kinds lets the (kind, status) index answer the status condition.
-        .where(SR.kind.in_(tuple(REGISTER_KINDS)), SR.status == "in_progress",
-               SR.target_date < ctx.today,
+        .where(SR.kind.in_(tuple(REGISTER_KINDS)), SR.overdue_on(ctx.today),
                SR.submitted_at.is_not(None), ctx.within(SR.submitted_at),
                ctx.visible_requests())
         .order_by(SR.target_date, SR.id)

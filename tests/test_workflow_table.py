@@ -49,17 +49,39 @@ def holds(person: str, actor: str, state: str) -> bool:
     return relation == actor
 
 
+# SPEC §3's table of actions, written out: who, and from which states.
+SPEC_ACTIONS = {
+    "submit": ("requester", {"draft"}),
+    "cancel": ("requester", {"draft", "pending_unit_approval", "pending_assessment"}),
+    "unit_approve": ("unit_head", {"pending_unit_approval"}),
+    "unit_reject": ("unit_head", {"pending_unit_approval"}),
+    "unit_return": ("unit_head", {"pending_unit_approval"}),
+    "assess": ("kasi", {"pending_assessment"}),
+    "kabid_approve": ("kabid", {"pending_kabid_approval"}),
+    "kabid_decline": ("kabid", {"pending_kabid_approval"}),
+    "report_done": ("officer", {"in_progress"}),
+    "report_obstacle": ("officer", {"in_progress"}),
+    "reassign": ("kasi", {"in_progress", "obstacle_reported"}),
+    "accept_done": ("kasi", {"completion_reported"}),
+    "return_done": ("kasi", {"completion_reported"}),
+}
+
+
 def expected_status(person: str, action: str, state: str) -> int:
     if person == "pimpinan":
         return 403  # no permission to act at all
     if not sees(person, state):
         return 404
-    rule = ACTIONS[action]
-    if not holds(person, rule.actor, state):
+    actor, from_states = SPEC_ACTIONS[action]
+    if not holds(person, actor, state):
         return 403
-    if state not in rule.from_states:
+    if state not in from_states:
         return 409
     return 200
+
+
+def test_the_spec_table_names_every_action():
+    assert set(SPEC_ACTIONS) == set(ACTIONS)
 
 
 EXPECTED_NEXT = {

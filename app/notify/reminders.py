@@ -53,7 +53,7 @@ def digest_items(day: dt.date) -> dict[int, dict[str, list[str]]]:
         .options(selectinload(ServiceRequest.unit))
     ).scalars()
     for req in running:
-        if req.target_date < day:
+        if req.is_overdue_on(day):
             for person in {req.officer_id, req.requester_id, *kasi} - {None}:
                 items[person]["overdue"].append(_line(req))
         else:

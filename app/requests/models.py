@@ -16,12 +16,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     text,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.timeutil import utcnow
+from app.workflow import rules
 
 PRIORITIES = {"rendah": "Rendah", "sedang": "Sedang", "tinggi": "Tinggi"}
 # Assignment.approval values under which an assignment runs.
@@ -139,6 +141,14 @@ class ServiceRequest(Model):
 
     def __repr__(self) -> str:
         return self.number or f"Draf #{self.id}"
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        return rules.is_overdue(self.status, self.target_date, day)
+
+    @classmethod
+    def overdue_on(cls, day: dt.date):
+        """SQL for `rules.is_overdue`: in progress and past the target date."""
+        return and_(cls.status == "in_progress", cls.target_date < day)
 
     @property
     def current_assignment(self) -> Optional[Assignment]:

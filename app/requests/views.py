@@ -49,12 +49,6 @@ def status_badge(code: str) -> Markup:
     return Markup(f'<span class="label label-{css}">{escape(status_label(code))}</span>')
 
 
-def is_overdue(req: ServiceRequest, today: dt.date | None = None) -> bool:
-    """Derived, never stored (SPEC §3)."""
-    today = today or today_wita()
-    return req.status == "in_progress" and req.target_date is not None and today > req.target_date
-
-
 def edit_refusal(req: ServiceRequest, user) -> str | None:
     """Only the requester edits, and only a draft (SPEC §3)."""
     if req.requester_id != user.id:
@@ -254,7 +248,7 @@ class RequestView(ModelView):
             errors=errors or {},
             open_action=open_action,
             form_data=form_data or {},
-            overdue=is_overdue(req, today),
+            overdue=req.is_overdue_on(today),
             today=today,
             min_target=today.isoformat(),
             holidays=self._holiday_list(today) if needs_officer else [],

@@ -219,10 +219,6 @@ def people(actor: str, req: ServiceRequest, office: Office) -> list[int]:
     raise ValueError(actor)
 
 
-def is_overdue_condition(day: dt.date):
-    return and_(ServiceRequest.status == "in_progress", ServiceRequest.target_date < day)
-
-
 def waiting_condition(user, day: dt.date):
     """SQL: requests whose next move belongs to this user (rules.WAITING_ON); overdue work
     waits on the Kasi as well (SOP 9.3)."""
@@ -240,7 +236,7 @@ def waiting_condition(user, day: dt.date):
     parts = [and_(ServiceRequest.status == state, relation[actor])
              for state, actor in WAITING_ON.items() if relation[actor] is not false()]
     if is_kasi:
-        parts.append(is_overdue_condition(day))
+        parts.append(ServiceRequest.overdue_on(day))
     if not parts:
         return false()
     # Only open requests wait for anyone; saying so (and naming both kinds) lets the

@@ -7,6 +7,7 @@ stored request.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -132,6 +133,12 @@ def next_state(action: Action, *, requester_heads_unit: bool = False,
     if action.code == "kabid_approve":
         return "in_progress" if feasible else "rejected"
     return action.to_state
+
+
+def is_overdue(status: str, target_date: dt.date | None, day: dt.date) -> bool:
+    """SPEC §3: in progress, and the day (WITA) is after its current target date. Derived,
+    never stored; `ServiceRequest.overdue_on(day)` is the same rule as SQL."""
+    return status == "in_progress" and target_date is not None and day > target_date
 
 
 def actions_from(state: str) -> list[Action]:
