@@ -98,7 +98,8 @@ def _secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.security.audit import connect_audit
+    from app.input_guard import init_input_guard
+    from app.security import audit  # noqa: F401 — registers the security log's flush listener
     from app.security.hardening import init_hardening
     from app.security.login_limits import init_login_limits
     from app.security.sessions import init_sessions
@@ -106,12 +107,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     init_hardening(app)
-    from app.input_guard import init_input_guard
-
     init_input_guard(app)  # first: what later hooks read is sane by then
     init_login_limits(app)
     init_sessions(app)
-    connect_audit()
     from app.errors import init_errors
     from app.request_log import init_request_log
 

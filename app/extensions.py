@@ -4,8 +4,15 @@ from flask_appbuilder.models.sqla.base import SQLA
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.dialects import postgresql, sqlite
 
 db = SQLA()
 csrf = CSRFProtect()
 mail = Mail()
 migrate = Migrate()
+
+
+def upsert_insert(entity):
+    """INSERT for the database in use, with ON CONFLICT (PostgreSQL's or SQLite's)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(entity)

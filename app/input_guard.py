@@ -29,7 +29,6 @@ UI_MAX_PAGE_SIZE = 100
 WRITE_METHODS = ("POST", "PUT", "PATCH")
 
 MESSAGES = {
-    400: "Permintaan tidak valid.",
     413: "Data yang dikirim terlalu besar.",
     415: "Data harus dikirim sebagai JSON (Content-Type: application/json).",
 }
@@ -149,12 +148,10 @@ def _check_ui_paging():
             number = int(value)
         except ValueError:
             raise BadInput("Nomor halaman atau ukuran halaman harus angka.") from None
-        if name.startswith("psize_") and number > UI_MAX_PAGE_SIZE:
-            capped[name] = str(UI_MAX_PAGE_SIZE)
-        elif not 0 <= number <= MAX_PAGE and not (name.startswith("psize_") and number == -1):
+        if name.startswith("psize_") and (number > UI_MAX_PAGE_SIZE or number == -1):
+            capped[name] = str(UI_MAX_PAGE_SIZE)  # -1 is FAB's "show all"
+        elif not 0 <= number <= MAX_PAGE:
             raise BadInput(f"Halaman harus angka 0–{MAX_PAGE}.")
-        elif name.startswith("psize_") and number == -1:
-            capped[name] = str(UI_MAX_PAGE_SIZE)  # FAB's "show all"
     if capped:
         args = request.args.copy()
         for name, value in capped.items():

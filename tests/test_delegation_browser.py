@@ -109,12 +109,14 @@ def test_kasi_records_the_kabids_absence_decides_and_ends_it(live, browser, back
     expect(modal.locator("input[name=kabid_absent]")).to_have_count(0)
     kasi.snap("5-assess-notice")
 
-    # The Kabid turns up: the Kasi ends the absence; it is kept, marked withdrawn.
+    # The Kabid turns up: the Kasi cancels the absence ("Batalkan", as it began today); it is
+    # kept, marked cancelled.
     page = kasi.go("/absenceview/list/")
     row = page.locator("table.table-bordered tr", has_text="Rapat koordinasi di Kantor Gubernur")
+    expect(row.locator("form.end-absence button")).to_have_text("Batalkan")
     row.locator("form.end-absence button").click()
-    expect(page.locator(".alert-success")).to_contain_text("Ketidakhadiran ditarik.")
-    expect(row).to_contain_text("Ditarik")
+    expect(page.locator(".alert-success")).to_contain_text("Ketidakhadiran dibatalkan.")
+    expect(row).to_contain_text("Dibatalkan")
     kasi.snap("6-withdrawn")
     page = kasi.go(fresh_path)
     page.click("#btn-assess")

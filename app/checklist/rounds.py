@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.checklist import calendar
 from app.checklist.models import RESULTS, CheckItem, ChecklistEntry, ChecklistRound
-from app.extensions import db
+from app.extensions import db, upsert_insert
 from app.security import access
 from app.security import roles as R
 from app.timeutil import format_date, to_wita, wita_to_utc
@@ -60,16 +60,11 @@ def ensure_rounds(day: dt.date) -> int:
     """Create the day's rounds if it is a working day; safe when several processes race."""
     if not calendar.is_working_day(day):
         return 0
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     created = 0
     for slot in slots():
         result = db.session.execute(
-            insert(ChecklistRound).values(date=day, slot=slot, status="scheduled", version=1,
-                                          created_at=wita_to_utc(day, "00:00"))
+            upsert_insert(ChecklistRound).values(date=day, slot=slot, status="scheduled",
+                                                 version=1, created_at=wita_to_utc(day, "00:00"))
             .on_conflict_do_nothing(index_elements=["date", "slot"])
             .returning(ChecklistRound.id)  # rowcount is -1 here on PostgreSQL
         )

@@ -7,7 +7,7 @@ from html import escape
 
 from flask import current_app
 
-from app.extensions import db
+from app.extensions import db, upsert_insert
 from app.notify.models import Outbox
 from app.notify.templates import FOOTER, REQUEST_EVENTS
 from app.security import access
@@ -117,14 +117,9 @@ def queue_once(event: str, user, subject: str, text: str, dedupe_key: str,
     """Queue a mail at most once per key, even when several processes race (unique key)."""
     if user is None or not user.email or not user.active:
         return False
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     moment = now or utcnow()
     result = db.session.execute(
-        insert(Outbox).values(
+        upsert_insert(Outbox).values(
             event=event, recipient_id=user.id, recipient_email=user.email, subject=subject[:300],
             body_text=text, body_html=html_body(text), dedupe_key=dedupe_key, status="queued",
             attempts=0, created_at=moment, next_attempt_at=moment,

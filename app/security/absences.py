@@ -69,7 +69,7 @@ def authority(actor, user_id: int | None) -> str | None:
         if access.has_role(actor, *OFFICIALS):
             return None
         return "Hanya pejabat (Kepala Unit, Kasi PDSI, Kabid Dalak) yang mencatat ketidakhadiran."
-    if access.has_role(actor, R.KASI) and access.has_role(_user(user_id), R.KABID):
+    if access.has_role(actor, R.KASI) and user_id in access.user_ids_with_role(R.KABID):
         return None
     if access.has_role(actor, R.KASI):
         return ("Anda hanya dapat mencatat ketidakhadiran Anda sendiri dan ketidakhadiran "
@@ -156,7 +156,7 @@ def may_change(actor, absence: Absence, today: dt.date) -> None:
     if authority(actor, absence.user_id) is not None:
         raise AbsenceRefused(403, "Anda tidak berwenang mengubah ketidakhadiran ini.")
     if absence.withdrawn_at is not None:
-        raise AbsenceRefused(409, "Ketidakhadiran ini sudah ditarik.")
+        raise AbsenceRefused(409, "Ketidakhadiran ini sudah dibatalkan.")
     if absence.end_date < today and not access.has_role(actor, R.ADMIN):
         raise AbsenceRefused(409, "Ketidakhadiran ini sudah berakhir dan tidak dapat diubah.")
 
@@ -166,17 +166,24 @@ def describe(values: Values) -> str:
     person, plh = _user(values.user_id), _user(values.acting_user_id)
     return (f"{person.full_name if person else values.user_id}: "
             f"{ABSENCE_KINDS.get(values.kind, values.kind)} "
-            f"{values.start_date} s.d. {values.end_date}; "
+            f"{format_date(values.start_date)} s.d. {format_date(values.end_date)}; "
             f"Plh.: {plh.full_name if plh else '-'}; alasan: {values.reason}")
 
 
-def log_recorded(actor, absence: Absence) -> None:
+def record(actor, absence: Absence) -> None:
+    """A new absence (its rules checked already): oneself when no official is named, who
+    recorded it, and the log row, all in the transaction that adds it."""
+    absence.user_id = absence.user_id or (absence.user.id if absence.user else actor.id)
+    absence.kind = absence.kind or "cuti"
+    absence.recorded_by_id = actor.id
+    db.session.add(absence)
     db.session.flush()
     log_security_event("absence_recorded", actor.username,
                        f"#{absence.id} {describe(Values.of(absence))}", commit=False)
 
 
 def log_changed(actor, absence: Absence, old: Values) -> None:
+    db.session.flush()  # a form sets the relations; their ids follow at the flush
     new = Values.of(absence)
     if new == old:
         return
@@ -185,18 +192,25 @@ def log_changed(actor, absence: Absence, old: Values) -> None:
                        commit=False)
 
 
+def withdraws(absence: Absence, today: dt.date) -> bool:
+    """Whether ending it now withdraws it (it has not begun before today) or cuts it short."""
+    return absence.start_date >= today
+
+
 def end(actor, absence: Absence, today: dt.date, now: dt.datetime) -> str:
-    """End an absence now (SPEC §2): one not yet begun, or begun today, is withdrawn; a longer
-    one ends yesterday. Decisions already taken keep their stamps. Returns what was done."""
+    """End an absence now (SPEC §2): one not begun before today is withdrawn (cancelled); a
+    longer one ends yesterday. Decisions already taken keep their stamps. Returns what was
+    done, in Indonesian."""
     may_change(actor, absence, today)
     if absence.end_date < today:  # nothing left to end; moving the date would lengthen it
         raise AbsenceRefused(409, "Ketidakhadiran ini sudah berakhir.")
     before = describe(Values.of(absence))
-    if absence.start_date >= today:
+    if withdraws(absence, today):
         absence.withdrawn_at, absence.withdrawn_by_id = now, actor.id
-        event, done = "absence_withdrawn", "ditarik"
+        event, done = "absence_withdrawn", "Ketidakhadiran dibatalkan."
     else:
         absence.end_date = today - dt.timedelta(days=1)
-        event, done = "absence_ended", f"diakhiri per {format_date(absence.end_date)}"
+        event, done = ("absence_ended", "Ketidakhadiran diakhiri; hari terakhirnya "
+                                        f"{format_date(absence.end_date)}.")
     log_security_event(event, actor.username, f"#{absence.id} {before}", commit=False)
     return done

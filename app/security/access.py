@@ -3,8 +3,9 @@ Kabid's absence, row visibility — are in `app.workflow.relations`."""
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from flask_appbuilder.security.sqla.models import Role
-from sqlalchemy import select, true
+from sqlalchemy import select
 
 from app.extensions import db
 from app.security.models import AppUser
@@ -27,10 +28,22 @@ def has_role(user, *names: str) -> bool:
     return bool(role_names(user) & set(names))
 
 
+def active_user_ids(*names: str):
+    """SQL: the ids of active users holding any of these roles (for IN and NOT IN)."""
+    return (select(AppUser.id).join(AppUser.roles)
+            .where(Role.name.in_(names), AppUser.active.is_(True)))
+
+
+def user_ids_with_role(name: str) -> frozenset[int]:
+    """The ids of active users holding the role; asked per row on some lists, so a request
+    reads them once."""
+    cache = g.setdefault("_ids_with_role", {}) if has_request_context() else {}
+    if name not in cache:
+        cache[name] = frozenset(db.session.execute(active_user_ids(name)).scalars())
+    return cache[name]
+
+
 def users_with_role(name: str) -> list[AppUser]:
-    return list(
-        db.session.execute(
-            select(AppUser).join(AppUser.roles).where(Role.name == name, AppUser.active == true())
-            .order_by(AppUser.id)
-        ).scalars()
-    )
+    return list(db.session.execute(
+        select(AppUser).where(AppUser.id.in_(active_user_ids(name))).order_by(AppUser.id)
+    ).scalars())

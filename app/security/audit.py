@@ -41,7 +41,7 @@ EVENT_LABELS = {
     "group_deleted": "Grup dihapus",
     "absence_recorded": "Ketidakhadiran dicatat",
     "absence_changed": "Ketidakhadiran diubah",
-    "absence_withdrawn": "Ketidakhadiran ditarik",
+    "absence_withdrawn": "Ketidakhadiran dibatalkan",
     "absence_ended": "Ketidakhadiran diakhiri",
     "kabid_absent_decision": "Keputusan Kasi PDSI saat Kabid Dalak berhalangan",
 }
@@ -62,25 +62,34 @@ def _ip() -> str | None:
     return request.remote_addr if has_request_context() else None
 
 
+def _label(obj) -> str:
+    """A user by username, a permission as 'can_x pada View', anything else by name."""
+    if hasattr(obj, "username"):
+        return obj.username
+    if getattr(obj, "permission", None) is not None:
+        return f"{obj.permission.name} pada {obj.view_menu.name}"
+    return str(getattr(obj, "name", obj))
+
+
 def _names(objects) -> str:
-    return ", ".join(sorted(str(getattr(o, "name", o)) for o in objects)) or "-"
+    return ", ".join(sorted(_label(o) for o in objects)) or "-"
 
 
-def _permission(pv) -> str:
-    return f"{pv.permission.name} pada {pv.view_menu.name}" if pv.permission else str(pv)
+def _collection_change(obj, name: str, label: str = "") -> str | None:
+    """'<label> ditambah X; dicabut Y' for a collection the flush changes, else None."""
+    history = inspect(obj).attrs[name].history
+    if not (history.added or history.deleted):
+        return None
+    return f"{label}ditambah {_names(history.added)}; dicabut {_names(history.deleted)}"
 
 
 def _user_events(user: User) -> list[tuple[str, str]]:
     state = inspect(user)
     changed = {attr.key for attr in state.attrs if attr.history.has_changes()} - BOOKKEEPING
-    events = []
     subject = f"{user.username} (#{user.id})"
-    for name, label in (("roles", "peran"), ("groups", "grup")):
-        if name in changed:
-            history = state.attrs[name].history
-            events.append(("user_roles_changed", f"{subject}: {label} ditambah "
-                                                 f"{_names(history.added)}; dicabut "
-                                                 f"{_names(history.deleted)}"))
+    events = [("user_roles_changed", f"{subject}: {change}")
+              for change in (_collection_change(user, "roles", "peran "),
+                             _collection_change(user, "groups", "grup ")) if change]
     if "active" in changed:
         events.append(("user_activated" if user.active else "user_deactivated", subject))
     if "password" in changed:
@@ -92,29 +101,21 @@ def _user_events(user: User) -> list[tuple[str, str]]:
 
 
 def _role_events(role: Role) -> list[tuple[str, str]]:
-    state = inspect(role)
     events = []
-    if state.attrs.name.history.has_changes():
-        old = state.attrs.name.history.deleted
-        events.append(("role_updated", f"{old[0] if old else '-'} → {role.name}"))
-    history = state.attrs.permissions.history
-    if history.added or history.deleted:
-        added = ", ".join(sorted(_permission(p) for p in history.added)) or "-"
-        removed = ", ".join(sorted(_permission(p) for p in history.deleted)) or "-"
-        events.append(("role_permissions_changed",
-                       f"{role.name}: ditambah {added}; dicabut {removed}"))
+    renamed = inspect(role).attrs.name.history
+    if renamed.has_changes():
+        events.append(("role_updated", f"{renamed.deleted[0] if renamed.deleted else '-'} → "
+                                       f"{role.name}"))
+    change = _collection_change(role, "permissions")
+    if change:
+        events.append(("role_permissions_changed", f"{role.name}: {change}"))
     return events
 
 
 def _group_events(group: Group) -> list[tuple[str, str]]:
-    state = inspect(group)
-    parts = []
-    for name, label in (("roles", "peran"), ("users", "anggota")):
-        history = state.attrs[name].history
-        if history.added or history.deleted:
-            added = _names(getattr(o, "username", o) for o in history.added)
-            removed = _names(getattr(o, "username", o) for o in history.deleted)
-            parts.append(f"{label}: ditambah {added}; dicabut {removed}")
+    parts = [change for change in (_collection_change(group, "roles", "peran "),
+                                   _collection_change(group, "users", "anggota "))
+             if change]
     return [("group_changed", f"{group.name}: " + "; ".join(parts))] if parts else []
 
 
@@ -148,7 +149,3 @@ def _log_security_changes(session, _context, _instances) -> None:
     for name, detail in rows:
         session.add(SecurityLog(event=name, username=actor, ip=ip, detail=detail[:2000],
                                 created_at=now))
-
-
-def connect_audit() -> None:
-    """The listener above is registered on import; kept for create_app's call."""

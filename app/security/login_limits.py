@@ -21,11 +21,9 @@ from limits import parse
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import case, delete, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.extensions import db
+from app.extensions import db, upsert_insert
 from app.security.hardening import log_security_event
 from app.security.models import AppUser, LoginLimit
 
@@ -47,13 +45,12 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(login_limit).values(key=key, hits=max(amount, 0), expires_at=now + expiry)
+        stmt = upsert_insert(login_limit).values(key=key, hits=max(amount, 0), expires_at=now + expiry)
         live = login_limit.c.expires_at > now
         stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
             # A window that has passed starts again with this hit.
-            "hits": _case(live, login_limit.c.hits + amount, max(amount, 0)),
-            "expires_at": _case(live, login_limit.c.expires_at, now + expiry),
+            "hits": case((live, login_limit.c.hits + amount), else_=max(amount, 0)),
+            "expires_at": case((live, login_limit.c.expires_at), else_=now + expiry),
         }).returning(login_limit.c.hits)
         with db.engine.begin() as conn:
             return int(conn.execute(stmt).scalar_one())
@@ -82,10 +79,6 @@ class DatabaseStorage(Storage):
     def clear(self, key: str) -> None:
         with db.engine.begin() as conn:
             conn.execute(delete(login_limit).where(login_limit.c.key == key))
-
-
-def _case(condition, then, otherwise):
-    return case((condition, then), else_=otherwise)
 
 
 def client_address() -> str:
@@ -129,9 +122,9 @@ def _enabled() -> bool:
     return bool(current_app.config.get("LOGIN_LIMIT_ENABLED", True))
 
 
-def record_success(username: str) -> None:
+def record_success() -> None:
     """A successful login takes back its own count, and starts the account's afresh: only
-    failures are limited (SPEC §7)."""
+    failures are limited (SPEC §7). A failure stays counted from when it came in."""
     if not _enabled():
         return
     storage, limit = _limiter().storage, _limit()
@@ -139,12 +132,6 @@ def record_success(username: str) -> None:
         storage.incr(limit.key_for(*key), limit.get_expiry(), amount=-1)
         if key[0] == "account":
             storage.clear(limit.key_for(*key))
-
-
-def record_failure(username: str | None) -> None:
-    """A failure was counted when the attempt came in (before the password was checked, so
-    parallel attempts cannot slip past the limit); it stays counted."""
-    g.pop("_login_limit_keys", None)
 
 
 def init_login_limits(app: Flask) -> None:

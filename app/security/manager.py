@@ -160,16 +160,14 @@ class SecurityManager(FabSecurityManager):
         super().register_views()
 
     def auth_user_db(self, username, password):
-        """FAB's check, plus a security-log row for every success and failure, and the
-        failure counted against the name and the address (login_limits.py)."""
+        """FAB's check, plus a security-log row for every success and failure; a success
+        takes back the count its attempt made (login_limits.py)."""
         user = super().auth_user_db(username, password)
         if has_request_context():
             log_security_event("login_success" if user else "login_failure",
                                (username or "")[:128])
             if user:
-                login_limits.record_success(username)
-            else:
-                login_limits.record_failure(username)
+                login_limits.record_success()
         return user
 
     # --- sessions and tokens that end (sessions.py) ------------------------------------
@@ -181,10 +179,11 @@ class SecurityManager(FabSecurityManager):
         return user
 
     def load_user_jwt(self, _jwt_header, jwt_data):
+        """FAB's, without our `load_user`'s browser-session check (a token has no session;
+        its own version was checked by the blocklist loader below)."""
         user = super().load_user(jwt_data["sub"])
-        if user is None or not sessions.token_is_current(user, jwt_data):
-            return None
-        g.user = user
+        if user is not None:
+            g.user = user
         return user
 
     def create_jwt_manager(self, app):
@@ -193,7 +192,8 @@ class SecurityManager(FabSecurityManager):
 
         @jwt_manager.token_in_blocklist_loader
         def _ended(_jwt_header, jwt_data) -> bool:
-            """Refresh tokens too: one issued before a logout or password change is dead."""
+            """Every token, refresh tokens too, is checked here before its user is loaded:
+            one issued before a password, role or active change is dead."""
             user = super(SecurityManager, self).load_user(jwt_data["sub"])
             return user is None or not sessions.token_is_current(user, jwt_data)
 

@@ -37,18 +37,19 @@ def _current_version(user) -> int:
     return int(getattr(user, "session_version", 0) or 0)
 
 
-def _ended(user) -> dict[str, float]:
+def _ended(listed: str | None) -> list[list]:
+    """The ended sessions [[id, until], ...] still within their lifetime."""
     try:
-        return {sid: until for sid, until in json.loads(user.ended_sessions or "[]")}
-    except (TypeError, ValueError):
-        return {}
+        return [entry for entry in json.loads(listed or "[]") if entry[1] > time.time()]
+    except (TypeError, ValueError, IndexError):
+        return []
 
 
 def browser_session_is_current(user) -> bool:
     if session.get(SESSION_KEY) != _current_version(user):
         return False
     sid = session.get(SESSION_ID)
-    return sid is None or sid not in _ended(user)
+    return sid is None or all(entry[0] != sid for entry in _ended(user.ended_sessions))
 
 
 def token_is_current(user, claims: dict) -> bool:
@@ -80,13 +81,8 @@ def _end_this_session(_sender, user, **_extra) -> None:
                        .values(ended_sessions=_users.c.ended_sessions))
     listed = db.session.execute(select(_users.c.ended_sessions)
                                 .where(_users.c.id == user.id)).scalar()
-    now = time.time()
-    try:
-        entries = [e for e in json.loads(listed or "[]") if e[1] > now]
-    except (TypeError, ValueError):
-        entries = []
     lifetime = current_app.permanent_session_lifetime.total_seconds()
-    entries.append([sid, now + lifetime])
+    entries = [*_ended(listed), [sid, time.time() + lifetime]]
     db.session.execute(update(_users).where(_users.c.id == user.id)
                        .values(ended_sessions=json.dumps(entries)))
     db.session.commit()

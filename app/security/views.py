@@ -13,7 +13,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import inspect
 from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 from wtforms.widgets import DateInput
@@ -23,7 +22,7 @@ from app.extensions import db
 from app.security import absences
 from app.security import roles as R
 from app.security.audit import event_label
-from app.security.models import ABSENCE_KINDS, Absence, AppUser, SecurityLog, Unit
+from app.security.models import ABSENCE_KINDS, Absence, SecurityLog, Unit
 from app.timeutil import format_date, format_datetime, parse_office_date, today_wita, utcnow
 
 
@@ -70,6 +69,7 @@ def _with_absence_rules(form_class):
                     self.user.errors.append(refused.message)
                     return False
             old = absences.Values.of(old_item) if old_item is not None else None
+            g._absence_old = old  # for the log of the edit (AbsenceWrites.pre_update)
             errors = absences.problems(actor, _form_values(self), old, today, pk)
             for name, message in errors.items():
                 getattr(self, FORM_FIELDS.get(name, name)).errors.append(message)
@@ -87,9 +87,11 @@ def _end_button(absence: Absence) -> Markup:
     if absence.end_date < today:
         return Markup('<span class="label label-default">{}</span>').format(_l("Ended"))
     state = _l("In force") if absence.start_date <= today else _l("Planned")
-    may = absences.authority(current_actor(), absence.user_id) is None
-    if not may:
+    if absences.authority(current_actor(), absence.user_id) is not None:
         return Markup('<span class="label label-info">{}</span>').format(state)
+    # Not begun before today: "Batalkan" (it is withdrawn); begun earlier: "Akhiri" (it ends
+    # yesterday).
+    label = _l("Cancel") if absences.withdraws(absence, today) else _l("End now")
     return Markup(
         '<span class="label label-info">{state}</span> '
         '<form method="post" action="{url}" style="display:inline" class="end-absence">'
@@ -97,7 +99,17 @@ def _end_button(absence: Absence) -> Markup:
         '<button type="submit" class="btn btn-xs btn-warning" id="end-absence-{pk}">{label}'
         '</button></form>'
     ).format(state=state, url=url_for("AbsenceView.end", pk=absence.id), csrf=generate_csrf(),
-             pk=absence.id, label=_l("End now"))
+             pk=absence.id, label=label)
+
+
+class AbsenceWrites:
+    """What the form and the API do alike when an absence is written (absences.py)."""
+
+    def pre_add(self, item):
+        absences.record(current_actor(), item)  # committed with the absence
+
+    def pre_update(self, item):
+        absences.log_changed(current_actor(), item, g.pop("_absence_old"))
 
 
 class NativeDateInput(DateInput):
@@ -106,7 +118,7 @@ class NativeDateInput(DateInput):
         return super().__call__(field, **kwargs)
 
 
-class AbsenceView(ModelView):
+class AbsenceView(AbsenceWrites, ModelView):
     datamodel = EagerSQLAInterface(Absence, eager=("user", "acting_user"))
     class_permission_name = R.ABSENCE
     method_permission_name = {**R.VIEW_VERBS, "end": "write"}
@@ -157,18 +169,6 @@ class AbsenceView(ModelView):
         self.add_form = _with_absence_rules(self.add_form)
         self.edit_form = _with_absence_rules(self.edit_form)
 
-    def pre_add(self, item):
-        user = current_actor()
-        item.user_id = item.user_id or (item.user.id if item.user else user.id)
-        item.recorded_by_id = user.id
-        db.session.add(item)
-        absences.log_recorded(user, item)  # committed with the absence
-
-    def pre_update(self, item):
-        old = _old_values(item)
-        db.session.flush()  # the form set the relations; the ids follow at the flush
-        absences.log_changed(current_actor(), item, old)
-
     @expose("/end/<int:pk>", methods=["POST"])
     @has_access
     def end(self, pk):
@@ -177,7 +177,7 @@ class AbsenceView(ModelView):
         if absence is None:
             abort(404)
         try:
-            done = absences.end(current_actor(), absence, today_wita(), utcnow())
+            absences.end(current_actor(), absence, today_wita(), utcnow())
             db.session.commit()
         except absences.AbsenceRefused as refused:
             db.session.rollback()
@@ -185,22 +185,12 @@ class AbsenceView(ModelView):
                 abort(403)
             flash(refused.message, "danger")
             return redirect(url_for("AbsenceView.list"))
-        flash(gettext("Absence %(done)s.", done=done), "success")
+        if absence.withdrawn_at is not None:
+            flash(gettext("Absence cancelled."), "success")
+        else:
+            flash(gettext("Absence ended; its last day is %(day)s.",
+                          day=format_date(absence.end_date)), "success")
         return redirect(url_for("AbsenceView.list"))
-
-
-def _old_values(item: Absence) -> absences.Values:
-    """The values an edit started from, from the session's record of what it loaded."""
-    state = inspect(item)
-
-    def old(name):
-        history = state.attrs[name].history
-        if history.deleted:
-            return history.deleted[0]
-        return history.unchanged[0] if history.unchanged else getattr(item, name)
-
-    return absences.Values(old("user_id"), old("start_date"), old("end_date"), old("kind"),
-                           old("reason"), old("acting_user_id"))
 
 
 def _json_date(value) -> dt.date | None:
@@ -225,8 +215,6 @@ def _json_values(data: dict, old: absences.Values | None,
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)
                                   or not 0 < value < 2**31):
             errors[name] = ["Harus berupa id pengguna (angka)."]
-        elif value is not None and db.session.get(AppUser, value) is None:
-            errors[name] = ["Pengguna tidak ditemukan."]
         fields[name] = value
     for name in ("start_date", "end_date"):
         try:
@@ -243,7 +231,7 @@ def _json_values(data: dict, old: absences.Values | None,
     return absences.Values(**fields), {}
 
 
-class AbsenceApi(CheckedWritesMixin, ModelRestApi):
+class AbsenceApi(AbsenceWrites, CheckedWritesMixin, ModelRestApi):
     """The register over the API: the same rules as the UI (absences.py); DELETE ends an
     absence or withdraws one not yet begun, and keeps the row (SPEC §2)."""
 
@@ -268,9 +256,6 @@ class AbsenceApi(CheckedWritesMixin, ModelRestApi):
         values, errors = _json_values(data, old, actor)
         if errors:
             return errors
-        if item is None:
-            values = absences.Values(values.user_id, values.start_date, values.end_date,
-                                     values.kind or "cuti", values.reason, values.acting_user_id)
         problems = absences.problems(actor, values, old, today_wita(),
                                      item.id if item is not None else None)
         g._absence_old = old
@@ -283,17 +268,6 @@ class AbsenceApi(CheckedWritesMixin, ModelRestApi):
             return refused.status, refused.message
         return None
 
-    def pre_add(self, item):
-        user = current_actor()
-        item.user_id = item.user_id or user.id
-        item.kind = item.kind or "cuti"
-        item.recorded_by_id = user.id
-        db.session.add(item)
-        absences.log_recorded(user, item)  # committed with the absence
-
-    def pre_update(self, item):
-        absences.log_changed(current_actor(), item, g.pop("_absence_old"))
-
     def delete_headless(self, pk):
         absence = self.datamodel.get(pk, self._base_filters)
         if absence is None:
@@ -304,7 +278,7 @@ class AbsenceApi(CheckedWritesMixin, ModelRestApi):
         except absences.AbsenceRefused as refused:
             db.session.rollback()
             return self.response(refused.status, message=refused.message)
-        return self.response(200, message=f"Ketidakhadiran {done}.",
+        return self.response(200, message=done,
                              result=self.show_model_schema.dump(absence))
 
 

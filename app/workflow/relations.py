@@ -26,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask import g, has_request_context
-from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import and_, event, exists, false, func, null, or_, select, true, union_all
 from sqlalchemy.orm import Session
 
@@ -40,7 +39,7 @@ from app.requests.models import (
 )
 from app.security import access
 from app.security import roles as R
-from app.security.models import Absence, AppUser, Unit
+from app.security.models import Absence, Unit
 from app.timeutil import wita_to_utc
 from app.workflow.rules import WAITING_ON
 
@@ -60,11 +59,6 @@ class Standing:
 
 # --- the registers behind the relations ---------------------------------------------
 
-def _active_with_role(*names: str):
-    return (select(AppUser.id).join(AppUser.roles)
-            .where(Role.name.in_(names), AppUser.active.is_(True)))
-
-
 def _unit_approvers(day: dt.date):
     """SQL rows (unit_id, approver_id, on_behalf_of_id): each unit's head, and the Plh named
     in the head's absence covering the day; only active officials (HEAD_ROLES) count."""
@@ -74,43 +68,50 @@ def _unit_approvers(day: dt.date):
             .join(Absence, Absence.user_id == Unit.head_id)
             .where(Absence.covering(day), Absence.acting_user_id.isnot(None)))
     rows = union_all(heads, plhs).subquery()
-    return select(rows).where(rows.c.approver_id.in_(_active_with_role(*R.HEAD_ROLES)))
+    return select(rows).where(rows.c.approver_id.in_(access.active_user_ids(*R.HEAD_ROLES)))
 
 
-def headed_unit_ids(user, day: dt.date) -> dict[int, int | None]:
-    """Units this user approves for on `day`: unit id -> on whose behalf (None when the head).
-
-    Asked several times per page (the list's COUNT and its rows, the home page, the buttons),
-    so a request remembers the answer until a flush touches a unit or an absence, or a
-    rollback.
-    """
-    if not access.has_role(user, *R.HEAD_ROLES):
-        return {}
-    cache = g.setdefault("_headed_units", {}) if has_request_context() else {}
-    key = (user.id, day)
+def _remembered(key: tuple, compute):
+    """Answers read from units and absences, asked several times per page (the list's COUNT
+    and its rows, the home page, the buttons): a request remembers them until a flush
+    touches a unit or an absence, or a rollback."""
+    if not has_request_context():
+        return compute()
+    cache = g.setdefault("_relations", {})
     if key not in cache:
-        rows = _unit_approvers(day).subquery()
-        cache[key] = dict(db.session.execute(
-            select(rows.c.unit_id, rows.c.on_behalf_of_id).where(rows.c.approver_id == user.id)
-        ).all())
-    return dict(cache[key])
+        cache[key] = compute()
+    return cache[key]
 
 
 @event.listens_for(Session, "after_flush")
-def _forget_headed_units(session, _context) -> None:
-    """A changed unit head or absence makes the request's remembered answer stale."""
-    if not has_request_context() or "_headed_units" not in g:
+def _forget_on_change(session, _context) -> None:
+    """A changed unit head or absence makes the request's remembered answers stale."""
+    if not has_request_context() or "_relations" not in g:
         return
     changed = (*session.new, *session.dirty, *session.deleted)
     if any(isinstance(obj, Unit | Absence) for obj in changed):
-        g.pop("_headed_units", None)
+        g.pop("_relations", None)
 
 
 @event.listens_for(Session, "after_rollback")
-def _forget_headed_units_on_rollback(_session) -> None:
+def _forget_on_rollback(_session) -> None:
     """What was answered from rolled-back rows is not true any more."""
     if has_request_context():
-        g.pop("_headed_units", None)
+        g.pop("_relations", None)
+
+
+def headed_unit_ids(user, day: dt.date) -> dict[int, int | None]:
+    """Units this user approves for on `day`: unit id -> on whose behalf (None when the head)."""
+    if not access.has_role(user, *R.HEAD_ROLES):
+        return {}
+
+    def read():
+        rows = _unit_approvers(day).subquery()
+        return dict(db.session.execute(
+            select(rows.c.unit_id, rows.c.on_behalf_of_id).where(rows.c.approver_id == user.id)
+        ).all())
+
+    return dict(_remembered(("headed_units", user.id, day), read))
 
 
 def unit_approver_ids(unit_id: int, day: dt.date) -> dict[int, int | None]:
@@ -123,18 +124,18 @@ def unit_approver_ids(unit_id: int, day: dt.date) -> dict[int, int | None]:
 
 def kabid_absence(day: dt.date) -> Absence | None:
     """The absence of a Kabid Dalak covering the day, if one is on record (SOP 9.2.5)."""
-    return db.session.execute(
+    return _remembered(("kabid_absence", day), lambda: db.session.execute(
         select(Absence).where(Absence.covering(day),
-                              Absence.user_id.in_(_active_with_role(R.KABID)))
+                              Absence.user_id.in_(access.active_user_ids(R.KABID)))
         .order_by(Absence.start_date, Absence.id).limit(1)
-    ).scalar_one_or_none()
+    ).scalar_one_or_none())
 
 
 def kabid_action_on(day: dt.date) -> dt.datetime | None:
     """When a Kabid Dalak last acted on a request on `day` (WITA): then he was at work."""
     return db.session.execute(
         select(func.max(RequestHistory.created_at)).where(
-            RequestHistory.actor_id.in_(_active_with_role(R.KABID)),
+            RequestHistory.actor_id.in_(access.active_user_ids(R.KABID)),
             RequestHistory.created_at >= wita_to_utc(day, "00:00"),
             RequestHistory.created_at < wita_to_utc(day + dt.timedelta(days=1), "00:00"),
         )
@@ -145,16 +146,15 @@ def units_without_head() -> list[Unit]:
     """Units whose requests nobody could approve: no head, or a head who cannot act."""
     return list(db.session.execute(
         select(Unit).where(or_(Unit.head_id.is_(None),
-                               Unit.head_id.not_in(_active_with_role(*R.HEAD_ROLES))))
+                               Unit.head_id.not_in(access.active_user_ids(*R.HEAD_ROLES))))
         .order_by(Unit.name)
     ).scalars())
 
 
 @dataclass
 class Office:
-    """Who holds which office on a day, read once."""
+    """Who holds which office on a day, read once (for a batch: an event's mail, the digest)."""
 
-    day: dt.date
     kasi: list[int]
     kabid: list[int]
     kabid_absence: Absence | None
@@ -166,10 +166,8 @@ class Office:
         for unit_id, approver_id, behalf in db.session.execute(_unit_approvers(day)):
             approvers[unit_id][approver_id] = behalf
         return cls(
-            day=day,
-            kasi=list(db.session.execute(_active_with_role(R.KASI).order_by(AppUser.id)).scalars()),
-            kabid=list(db.session.execute(_active_with_role(R.KABID).order_by(AppUser.id))
-                       .scalars()),
+            kasi=sorted(access.user_ids_with_role(R.KASI)),
+            kabid=sorted(access.user_ids_with_role(R.KABID)),
             kabid_absence=kabid_absence(day),
             approvers=dict(approvers),
         )

@@ -164,7 +164,10 @@ NOTIFY: dict[str, tuple[str, ...]] = {
     "reassign": ("officer", "requester"),
 }
 
-KABID_ABSENT_STAMP = N_("decided by Kasi PDSI — Kabid Dalak absent")
+def decided_alone_stamp(reason: str) -> str:
+    """SPEC §3: the stamp of a decision the Kasi took alone, stored with the history row and
+    shown on screen and in the emails."""
+    return f"Diputuskan Kasi PDSI — Kabid Dalak berhalangan hadir ({reason})"
 
 # Whose move it is in each open state: the home page's "Menunggu Tindakan Anda".
 # Overdue work (in_progress past its target date) waits on the Kasi as well (SOP 9.3).

@@ -9,12 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.checklist import calendar
-from app.extensions import db
+from app.extensions import db, upsert_insert
 from app.notify import outbox
 from app.requests.models import Assignment, NumberSequence, RequestHistory, ServiceRequest
 from app.security import access
@@ -178,10 +176,8 @@ def parse_payload(action: rules.Action, payload: dict, today: dt.date) -> dict:
 
 def _next_sequence(kind: str, year: int) -> int:
     """Gap-free per kind and year: the row is locked by the UPDATE until the commit."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(
-        insert(NumberSequence).values(kind=kind, year=year, last_value=0)
+        upsert_insert(NumberSequence).values(kind=kind, year=year, last_value=0)
         .on_conflict_do_nothing(index_elements=["kind", "year"])
     )
     return db.session.execute(
@@ -263,10 +259,12 @@ class Step:
     number_formats: dict[str, str]
     from_state: str = ""
     events: list[tuple[str, dict]] = field(default_factory=list)
-    absence_reason: str | None = None  # set when the Kasi decides without the Kabid
+    absence_reason: str | None = None  # when the Kasi decides without the Kabid (SOP 9.2.5)
 
     def __post_init__(self):
         self.from_state = self.req.status
+        if self.standing.decides_alone:  # the Kasi, for a Kabid on record as absent
+            self.absence_reason = self.standing.kabid_absence.reason
 
     @property
     def note(self) -> str | None:
@@ -274,12 +272,7 @@ class Step:
 
     @property
     def stamp(self) -> str | None:
-        return decided_alone_stamp(self.absence_reason) if self.absence_reason else None
-
-
-def decided_alone_stamp(reason: str) -> str:
-    """SPEC §3: on screen, in the emails and on the printed form."""
-    return f"Diputuskan Kasi PDSI — Kabid Dalak berhalangan hadir ({reason})"
+        return rules.decided_alone_stamp(self.absence_reason) if self.absence_reason else None
 
 
 # --- guards: checks that need the database, before anything is written --------------------
@@ -381,8 +374,6 @@ def _assess(step: Step) -> None:
 
 def _kabid_approve(step: Step) -> None:
     req = step.req
-    if step.standing.decides_alone:  # the Kasi, for a Kabid on record as absent
-        step.absence_reason = step.standing.kabid_absence.reason
     pending = [a for a in req.assignments if a.approval == "pending"]
     extra = {"stamp": step.stamp} if step.stamp else {}
     if req.proposal_feasible and pending:
@@ -408,8 +399,7 @@ def _kabid_decline(step: Step) -> None:
     req.proposal_feasible = None
     req.status = step.action.to_state
     step.events.append(("kabid_decline", {}))
-    if step.standing.decides_alone:
-        step.absence_reason = step.standing.kabid_absence.reason
+    if step.absence_reason:
         step.events.append(("decided_alone", {
             "stamp": step.stamp, "decision": "usulan dikembalikan untuk dikaji ulang"}))
 
