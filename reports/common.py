@@ -12,28 +12,23 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Float
 
 from app.extensions import db
+from app.i18n import labels_in_office_language
 from app.requests.models import ServiceRequest
 from app.timeutil import MONTHS_ID, format_date, format_datetime, to_wita, today_wita, wita_to_utc
 from app.workflow.relations import request_visibility
-from app.workflow.rules import STATES
+from app.workflow.vocabulary import KIND_LABELS, STATE_LABELS
 from reports.xlsx import Percent
 
 STREAM_BATCH = 2000
 
-# The office's words (GLOSSARY) for the workflow states of SPEC §3.
-STATE_LABELS = {
-    "draft": "Draf",
-    "pending_unit_approval": "Menunggu Persetujuan Kepala Unit",
-    "pending_assessment": "Menunggu Kajian Kasi PDSI",
-    "pending_kabid_approval": "Menunggu Persetujuan Kabid Dalak",
-    "in_progress": "Sedang Dikerjakan",
-    "obstacle_reported": "Kendala Dilaporkan",
-    "completion_reported": "Dilaporkan Selesai",
-    "done": "Selesai",
-    "rejected": "Ditolak",
-    "cancelled": "Dibatalkan",
-}
-assert set(STATE_LABELS) == set(STATES), "every workflow state needs its Indonesian label"
+def state_labels() -> dict[str, str]:
+    """The office's words (GLOSSARY) for the states of SPEC §3, from the catalogue."""
+    return labels_in_office_language(STATE_LABELS)
+
+
+def kind_labels() -> dict[str, str]:
+    return labels_in_office_language(KIND_LABELS)
+
 
 UNASSIGNED = "(tanpa petugas)"
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from sqlalchemy import and_, case, func, not_, select
 from sqlalchemy.orm import aliased
 
-from app.requests.models import APPROVED, Assignment, ServiceRequest
+from app.requests.models import Assignment, ServiceRequest
 from app.security import roles as R
 from app.security.access import users_with_role
 from app.security.models import AppUser
+from app.workflow.vocabulary import RUNNING_APPROVALS, Outcome
 from reports.common import (
     ReportContext,
     days_between,
@@ -47,13 +48,13 @@ def _officer_rows(ctx: ReportContext):
             func.count().label("assignments"),
             _count(on_time).label("on_time"),
             _count(and_(done, not_(on_time))).label("late"),
-            _count(a.outcome == "obstacle").label("obstacles"),
+            _count(a.outcome == Outcome.OBSTACLE).label("obstacles"),
             _count(a.ended_at.is_(None)).label("open"),
             func.avg(case((done, days_between(a.completed_at, a.assigned_at)))).label("mean_days"),
         )
         .join(AppUser, AppUser.id == a.officer_id)
         .join(ServiceRequest, ServiceRequest.id == a.request_id)
-        .where(a.approval.in_(APPROVED), ctx.within(a.assigned_at), ctx.visible_requests())
+        .where(a.approval.in_(RUNNING_APPROVALS), ctx.within(a.assigned_at), ctx.visible_requests())
         .group_by(a.officer_id, AppUser.first_name, AppUser.last_name)
     )
 

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
-from app.requests.models import APPROVED, Assignment, ServiceRequest, SimSystem, SupportType
+from app.requests.models import Assignment, ServiceRequest, SimSystem, SupportType
 from app.security.models import AppUser, Unit
 from app.workflow.rules import STATES, is_overdue
+from app.workflow.vocabulary import RUNNING_APPROVALS
 from reports.common import (
-    STATE_LABELS,
     ReportContext,
     full_name,
+    kind_labels,
     local,
     month_label,
     share,
+    state_labels,
     stream,
 )
 from reports.xlsx import Column, Workbook
@@ -33,7 +35,6 @@ from reports.xlsx import Column, Workbook
 SR = ServiceRequest
 # The register's order: by number (kind, year, sequence); the id settles anything else.
 ORDER = (SR.year, SR.seq, SR.id)
-KIND_LABELS = {"improvement": "Penyempurnaan Sistem IT", "support": "Dukungan Petugas IT"}
 LATENESS_NOTE = (
     "Hari terlambat dihitung dalam hari kalender: untuk permintaan Selesai, tanggal selesai "
     "dikurangi target saat ini; untuk permintaan Sedang Dikerjakan yang melewati target, "
@@ -106,7 +107,7 @@ def _assignment_rows(ctx: ReportContext, kind: str):
                officer.last_name)
         .join(SR, SR.id == assignment.request_id)
         .join(officer, officer.id == assignment.officer_id)
-        .where(_register_filter(ctx, kind), assignment.approval.in_(APPROVED))
+        .where(_register_filter(ctx, kind), assignment.approval.in_(RUNNING_APPROVALS))
         .order_by(*ORDER, assignment.id)
     )
 
@@ -149,6 +150,7 @@ def build_register(book: Workbook, ctx: ReportContext, kind: str) -> None:
         LATENESS_NOTE + f" Hari ini: {ctx.today:%d/%m/%Y}.",
     ])
     totals = RegisterTotals()
+    labels = state_labels()
     rows = merge_by_request(_request_rows(ctx, spec), _assignment_rows(ctx, kind))
     for req, assignments in rows:
         submitted = local(req.submitted_at)
@@ -158,7 +160,7 @@ def build_register(book: Workbook, ctx: ReportContext, kind: str) -> None:
         officers = dict.fromkeys(full_name(a.first_name, a.last_name) for a in assignments)
         sheet.append([
             req.number, submitted.date(), full_name(req.first_name, req.last_name), req.unit,
-            req.master, req.title, STATE_LABELS[req.status], ", ".join(officers) or None,
+            req.master, req.title, labels[req.status], ", ".join(officers) or None,
             assignments[0].target_date if assignments else None, req.target_date,
             max(0, len(assignments) - 1), completed, on_time, days_late,
         ])
@@ -169,9 +171,10 @@ def build_register(book: Workbook, ctx: ReportContext, kind: str) -> None:
 
 def _write_register_summary(sheet, ctx: ReportContext, totals: RegisterTotals) -> None:
     states = [code for code in STATES if totals.states[code]]
+    labels = state_labels()
     total = sum(totals.states.values())
     sheet.begin(
-        [Column("Bulan", 18)] + [Column(STATE_LABELS[c], 14, "int") for c in states]
+        [Column("Bulan", 18)] + [Column(labels[c], 14, "int") for c in states]
         + [Column("Jumlah", 10, "int")],
         [("Jumlah permintaan", total), ("Selesai", totals.states["done"]),
          ("Selesai tepat waktu", share(totals.done_on_time, totals.states["done"])),
@@ -206,6 +209,7 @@ OVERDUE_COLUMNS = [
 def build_overdue(book: Workbook, ctx: ReportContext) -> None:
     """Requests in progress whose target date has passed, as of the report's moment (SPEC §3)."""
     requester, officer = aliased(AppUser), aliased(AppUser)
+    kinds = kind_labels()
     rows = stream(
         select(SR.number, SR.kind, SR.submitted_at, requester.first_name, requester.last_name,
                Unit.name.label("unit"), SR.title, officer.first_name.label("officer_first"),
@@ -226,7 +230,7 @@ def build_overdue(book: Workbook, ctx: ReportContext) -> None:
     ])
     for row in rows:
         sheet.append([
-            row.number, KIND_LABELS.get(row.kind, row.kind), local(row.submitted_at).date(),
+            row.number, kinds.get(row.kind, row.kind), local(row.submitted_at).date(),
             full_name(row.first_name, row.last_name), row.unit, row.title,
             full_name(row.officer_first, row.officer_last), row.target_date,
             (ctx.today - row.target_date).days,

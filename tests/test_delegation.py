@@ -394,8 +394,7 @@ def test_the_kasi_decides_a_proposal_already_waiting_when_the_kabid_turns_out_ab
     # The printed form carries the stamp and the reason, and the Kasi signs as deciding.
     _pages, text = read_pdf(login_as("kasi.pdsi").get(
         f"/print/improvement_request/{proposal.id}.pdf"))
-    assert "Kabid Dalak berhalangan hadir — diputuskan Kasi PDSI" in text
-    assert "Alasan: Sakit" in text
+    assert "Diputuskan Kasi PDSI — Kabid Dalak berhalangan hadir (Sakit)" in text
 
 
 def test_the_assess_form_says_beforehand_when_the_decision_is_final(login_as, register):

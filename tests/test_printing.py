@@ -93,7 +93,7 @@ def test_support_form_with_kabid_absent_obstacle_and_reassignment(year_2033, api
     assert_all_in(text, [
         "FM-DALAK-DAT-02-03", "FORMULIR PERMINTAAN DUKUNGAN PETUGAS IT", req.number,
         "Uraian permintaan.", "Ruang Pelayanan",
-        "Kabid Dalak berhalangan hadir — diputuskan Kasi PDSI", "Dinas luar ke Jakarta",
+        "Diputuskan Kasi PDSI — Kabid Dalak berhalangan hadir (Dinas luar ke Jakarta)",
         "Kabel jaringan ruang rapat putus.", "Dialihkan ke Sari.",
         "Penugasan ulang oleh Kasi PDSI", *signer("it.budi"), *signer("it.sari"),
         *signer("kasi.pdsi"), *signer("pemohon"), *signer("kabid.pelayanan"),

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.requests.models import SimSystem
 from app.timeutil import WITA, to_utc_naive
 from reports import xlsx
-from reports.common import STATE_LABELS
+from reports.common import state_labels
 from reports.registers import lateness
 from tests.workflow_helpers import act, new_request, user
 
@@ -303,7 +303,7 @@ def test_overdue_now(seeded, ctx, tmp_path):
     assert rows[0]["Judul"] == "RPT R3 melewati target"
     assert rows[0]["Pelaksana (Petugas IT)"] == user("it.budi").full_name
     assert (rows[0]["Target Waktu"], rows[0]["Hari Terlambat"]) == (day("2032-03-15"), 31)
-    assert rows[0]["Jenis"] == "Penyempurnaan Sistem IT"
+    assert rows[0]["Jenis"] == "Permintaan Penyempurnaan Sistem IT"
     # Before its target date it is not overdue.
     book, _ = build(tmp_path, "overdue", *MARCH, now="2032-03-15T16:00")
     assert table(book.active, "Nomor Permintaan") == []
@@ -518,11 +518,20 @@ def test_lateness_rules():
     assert lateness("pending_assessment", None, None, today) == (None, None)
 
 
-def test_every_state_has_an_indonesian_label():
-    from app.workflow.rules import STATES
-
-    assert set(STATE_LABELS) == set(STATES)
-    assert STATE_LABELS["in_progress"] == "Sedang Dikerjakan"
+def test_every_state_has_its_office_word(ctx):
+    """GLOSSARY's words, written here: the reports take them from the catalogue."""
+    assert state_labels() == {
+        "draft": "Draf",
+        "pending_unit_approval": "Menunggu Persetujuan Kepala Unit",
+        "pending_assessment": "Menunggu Kajian Kasi PDSI",
+        "pending_kabid_approval": "Menunggu Persetujuan Kabid Dalak",
+        "in_progress": "Sedang Dikerjakan",
+        "obstacle_reported": "Kendala Dilaporkan",
+        "completion_reported": "Dilaporkan Selesai",
+        "done": "Selesai",
+        "rejected": "Ditolak",
+        "cancelled": "Dibatalkan",
+    }
 
 
 def test_long_table_continues_on_a_new_sheet(tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ from html import escape
 from flask import current_app
 
 from app.extensions import db, upsert_insert
+from app.i18n import indonesian
 from app.notify.models import Outbox
 from app.notify.templates import FOOTER, REQUEST_EVENTS
 from app.security import access
@@ -16,11 +17,8 @@ from app.security.models import AppUser
 from app.timeutil import format_date, today_wita, utcnow
 from app.workflow import relations
 from app.workflow.rules import NOTIFY
+from app.workflow.vocabulary import KIND_LABELS, Approval
 
-FORM_NAMES = {
-    "improvement": "Permintaan Penyempurnaan Sistem IT",
-    "support": "Permintaan Dukungan Petugas IT",
-}
 URL_PATHS = {"improvement": "improvementrequestview", "support": "supportrequestview"}
 
 
@@ -64,7 +62,7 @@ def queue(event: str, user, subject: str, text: str, *, request_id=None, dedupe_
 
 def context(req, actor, **extra) -> dict:
     officer = db.session.get(AppUser, req.officer_id) if req.officer_id else None
-    pending = [a for a in req.assignments if a.approval == "pending"]
+    pending = [a for a in req.assignments if a.approval == Approval.PENDING]
     if req.proposal_feasible and pending:
         proposal = (f"layak, ditugaskan kepada {pending[-1].officer.full_name} "
                     f"dengan target {format_date(pending[-1].target_date)}")
@@ -74,7 +72,7 @@ def context(req, actor, **extra) -> dict:
     return {
         "number": req.number or f"(draf #{req.id})",
         "title": req.title,
-        "form_name": FORM_NAMES[req.kind],
+        "form_name": indonesian(KIND_LABELS[req.kind]),
         "actor": actor.full_name,
         "requester": req.requester.full_name,
         "unit": req.unit.name if req.unit else "-",

@@ -12,14 +12,24 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask_babel import force_locale, gettext
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
 from app.checklist.models import INCIDENT_STATES, RESULTS, ROUND_STATES
+from app.i18n import indonesian
 from app.requests.models import PRIORITIES
 from app.timeutil import format_date, format_datetime, format_slot, format_time
-from app.workflow import rules
+from app.workflow.vocabulary import (
+    DECISION_LABELS,
+    KABID_ABSENT_STAMP,
+    KIND_LABELS,
+    STATE_LABELS,
+    Approval,
+    Kind,
+    Outcome,
+    acting_for_stamp,
+    decided_alone_stamp,
+)
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT = "DejaVu"
@@ -34,35 +44,12 @@ LETTERHEAD = (
     ("DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU", 12),
     ("GRAHA SEWAKA DHARMA, JL. MAJAPAHIT, LUMINTANG, DENPASAR", 9),
 )
-TITLES = {
-    "improvement": "FORMULIR PERMINTAAN PENYEMPURNAAN SISTEM IT",
-    "support": "FORMULIR PERMINTAAN DUKUNGAN PETUGAS IT",
-    "checklist": "FORMULIR CHECKLIST SIM DAN SERVER",
-}
+CHECKLIST_TITLE = "FORMULIR CHECKLIST SIM DAN SERVER"
 CHECKLIST_CODE = "FM-DALAK-DAT-02-02"
-KABID_ABSENT_STAMP = "Kabid Dalak berhalangan hadir — diputuskan Kasi PDSI"
 KASI_POSITION = "Kepala Seksi Pengolahan Data dan Sistem Informasi Penanaman Modal"
 KABID_POSITION = ("Kepala Bidang Pengendalian Pelaksanaan Penanaman Modal dan Informasi "
                   "Penanaman Modal")
 UNSIGNED = "...................."
-
-# What each action means on paper, in the past tense of the form's approval trail.
-DECISIONS = {
-    "submit": "Diajukan",
-    "cancel": "Dibatalkan oleh pemohon",
-    "unit_approve": "Disetujui Kepala Unit",
-    "unit_reject": "Ditolak Kepala Unit",
-    "unit_return": "Dikembalikan untuk perbaikan",
-    "assess": "Dikaji Kasi PDSI",
-    "kabid_approve": "Disetujui Kabid Dalak",
-    "kabid_decline": "Dikembalikan Kabid Dalak",
-    "report_done": "Dilaporkan selesai",
-    "report_obstacle": "Kendala dilaporkan",
-    "reassign": "Ditugaskan ulang",
-    "accept_done": "Hasil diterima Kasi PDSI",
-    "return_done": "Hasil dikembalikan Kasi PDSI",
-}
-
 
 @dataclass
 class Signatory:
@@ -300,8 +287,7 @@ def _centred_lines(pdf, x: float, y: float, width: float, lines) -> None:
 
 def status_label(code: str) -> str:
     """The state's Indonesian name from the catalogue: the form is Indonesian for everyone."""
-    with force_locale("id"):
-        return gettext(rules.STATES.get(code, code))
+    return indonesian(STATE_LABELS.get(code, code))
 
 
 def person(user, with_position: bool = True) -> str:
@@ -321,7 +307,7 @@ def request_fields(req) -> list[tuple[str, object]]:
         ("Jabatan", req.requester.position),
         ("Unit Kerja / Bidang", req.unit.name),
     ]
-    if req.kind == "improvement":
+    if req.kind == Kind.IMPROVEMENT:
         body = [
             ("Sistem / Modul", req.system.name if req.system else None),
             ("Judul", req.title),
@@ -345,28 +331,27 @@ def request_fields(req) -> list[tuple[str, object]]:
 
 
 def _approval_text(assignment) -> str:
-    if assignment.approval == "kabid":
+    if assignment.approval == Approval.KABID:
         who = assignment.approved_by.full_name if assignment.approved_by else "Kabid Dalak"
         return f"Disetujui Kabid Dalak ({who}, {format_date(assignment.approved_at)})"
-    if assignment.approval == "kasi_alone":  # SOP 9.2.5
-        reason = f". Alasan: {assignment.absence_reason}" if assignment.absence_reason else ""
-        return KABID_ABSENT_STAMP + reason
-    if assignment.approval == "kasi":
+    if assignment.approval == Approval.KASI_ALONE:  # SOP 9.2.5
+        return decided_alone_stamp(assignment.absence_reason)
+    if assignment.approval == Approval.KASI:
         return "Penugasan ulang oleh Kasi PDSI (SOP 9.3)"
-    if assignment.approval == "pending":
+    if assignment.approval == Approval.PENDING:
         return "Menunggu persetujuan Kabid Dalak"
     return "Tidak disetujui Kabid Dalak"
 
 
 def _outcome_text(assignment) -> str:
-    if assignment.outcome == "done":
+    if assignment.outcome == Outcome.DONE:
         return f"Selesai, {format_date(assignment.completed_at or assignment.ended_at)}"
-    if assignment.outcome == "obstacle":
+    if assignment.outcome == Outcome.OBSTACLE:
         return f"Kendala ({format_date(assignment.ended_at)}): {_clean(assignment.outcome_note)}"
-    if assignment.outcome == "reassigned":
+    if assignment.outcome == Outcome.REASSIGNED:
         return f"Ditugaskan ulang ({format_date(assignment.ended_at)}): " \
                f"{_clean(assignment.outcome_note)}"
-    if assignment.outcome == "declined":
+    if assignment.outcome == Outcome.DECLINED:
         return f"Dikembalikan Kabid Dalak: {_clean(assignment.outcome_note)}"
     if assignment.completed_at:
         return f"Dilaporkan selesai {format_date(assignment.completed_at)}"
@@ -387,7 +372,7 @@ def assignment_rows(req) -> list[list[str]]:
 def _actor_text(row) -> str:
     text = person(row.actor)
     if row.on_behalf_of is not None:
-        text += f"\nPlh. a.n. {row.on_behalf_of.full_name}"
+        text += "\n" + acting_for_stamp(row.on_behalf_of.full_name)
     return text
 
 
@@ -402,7 +387,7 @@ def history_rows(req) -> list[list[str]]:
     return [[
         str(number),
         format_datetime(row.created_at).replace(", ", "\n"),
-        DECISIONS.get(row.action, row.action),
+        indonesian(DECISION_LABELS.get(row.action, row.action)),
         _actor_text(row),
         status_label(row.to_state),
         _note_text(row),
@@ -416,8 +401,8 @@ def obstacle_rows(req) -> list[list[str]]:
 
 def kabid_absent_stamps(req) -> list[str]:
     """One stamp per decision the Kasi took alone because the Kabid was absent (SOP 9.2.5)."""
-    return [f"{KABID_ABSENT_STAMP} ({format_date(row.created_at)}, {row.actor.full_name}). "
-            f"Alasan: {row.absence_reason or '-'}"
+    return [f"{decided_alone_stamp(row.absence_reason)}: {format_date(row.created_at)}, "
+            f"{row.actor.full_name}"
             for row in req.history if row.decided_alone]
 
 
@@ -463,7 +448,7 @@ def request_signatories(req, kasi=None) -> list[Signatory]:
         decision = kabid_row or _last(req, "assess")
         alone = decision is not None and decision.decided_alone
         knower = _signed_by("Mengetahui", decision, kasi, KASI_POSITION,
-                            "Kabid Dalak berhalangan hadir" if alone else None)
+                            KABID_ABSENT_STAMP if alone else None)
     return [requester, approver, knower]
 
 
@@ -471,7 +456,7 @@ def request_pdf(req, signatories: list[Signatory], printed_at: dt.datetime) -> b
     """FM-DALAK-DAT-02-01 or FM-DALAK-DAT-02-03 for one request."""
     pdf = FormPdf(req.form_code, req.number or f"Draf #{req.id}", printed_at)
     pdf.add_page()
-    letterhead(pdf, req.form_code, TITLES[req.kind])
+    letterhead(pdf, req.form_code, "FORMULIR " + indonesian(KIND_LABELS[req.kind]).upper())
     label_value_table(pdf, request_fields(req))
     section(pdf, "PENUGASAN PETUGAS IT")
     flow_table(pdf, [7, 38, 30, 24, 40, pdf.epw - 139], assignment_rows(req) or [
@@ -588,7 +573,7 @@ def checklist_pdf(data: ChecklistDay, printed_at: dt.datetime) -> bytes:
     """FM-DALAK-DAT-02-02: both rounds of the day, the day's incidents, the signatures."""
     pdf = FormPdf(CHECKLIST_CODE, format_date(data.day), printed_at)
     pdf.add_page()
-    letterhead(pdf, CHECKLIST_CODE, TITLES["checklist"])
+    letterhead(pdf, CHECKLIST_CODE, CHECKLIST_TITLE)
     label_value_table(pdf, [("Hari / Tanggal", format_date(data.day, with_weekday=True))])
     section(pdf, "WAKTU PEMERIKSAAN (SOP 9.4.1)")
     flow_table(pdf, [30, 40, 70, pdf.epw - 140],

@@ -24,10 +24,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.timeutil import utcnow
 from app.workflow import rules
+from app.workflow.vocabulary import RUNNING_APPROVALS, Approval
 
 PRIORITIES = {"rendah": "Rendah", "sedang": "Sedang", "tinggi": "Tinggi"}
-# Assignment.approval values under which an assignment runs.
-APPROVED = ("kabid", "kasi_alone", "kasi")
 # Requests not yet in a final state (rules.FINAL_STATES), for the partial index below.
 OPEN_CONDITION = text("status NOT IN ('done', 'rejected', 'cancelled')")
 UNSENT_CANCELLED = text("status = 'cancelled' AND submitted_at IS NULL")
@@ -190,13 +189,11 @@ class Assignment(Model):
                                                      index=True)
     target_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     note: Mapped[Optional[str]] = mapped_column(Text)
-    # pending (waits for the Kabid), kabid (approved), kasi_alone (Kabid absent, SOP 9.2.5),
-    # kasi (a re-assignment, which SOP 9.3 gives to the Kasi), declined
-    approval: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")
+    # vocabulary.Approval: how it was approved; vocabulary.Outcome: how it ended.
+    approval: Mapped[str] = mapped_column(String(20), nullable=False, default=Approval.PENDING)
     approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
     approved_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     absence_reason: Mapped[Optional[str]] = mapped_column(Text)
-    # How it ended: done, obstacle, reassigned (None while it runs).
     outcome: Mapped[Optional[str]] = mapped_column(String(20))
     outcome_note: Mapped[Optional[str]] = mapped_column(Text)
     ended_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
@@ -209,7 +206,7 @@ class Assignment(Model):
 
     @property
     def is_current(self) -> bool:
-        return self.approval in APPROVED and self.ended_at is None
+        return self.approval in RUNNING_APPROVALS and self.ended_at is None
 
 
 class RequestHistory(Model):

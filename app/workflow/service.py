@@ -28,8 +28,9 @@ from app.timeutil import (
     today_wita,
     utcnow,
 )
-from app.workflow import relations, rules
-from app.workflow.rules import ACTIONS, NOTE_MAX_LENGTH
+from app.workflow import relations, rules, schemas
+from app.workflow.rules import ACTIONS
+from app.workflow.vocabulary import Approval, Outcome, acting_for_stamp, decided_alone_stamp
 
 # A target date further out than this is a typing error, not a plan (and beyond the calendar).
 TARGET_HORIZON_DAYS = 366
@@ -71,39 +72,13 @@ def available_actions(user, req: ServiceRequest, now: dt.datetime | None = None)
 
 # --- payload -----------------------------------------------------------------------
 
-def _as_bool(value) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if value is None or value == "":
-        return None
-    text = str(value).strip().lower()
-    if text in ("1", "true", "y", "yes", "on", "ya", "layak"):
-        return True
-    if text in ("0", "false", "n", "no", "off", "tidak", "tidak_layak"):
-        return False
-    return None
-
-
-def _text(payload: dict, name: str, errors: dict, required: bool, label: str) -> str | None:
-    value = payload.get(name)
-    if value is not None and not isinstance(value, str):
-        errors[name] = f"{label} harus berupa teks."
-        return None
-    value = (value or "").strip()
-    if len(value) > NOTE_MAX_LENGTH:
-        errors[name] = f"{label} terlalu panjang (maksimal {NOTE_MAX_LENGTH} karakter)."
-    elif required and not value:
-        errors[name] = f"{label} wajib diisi."
-    return value or None
-
-
 def validate_target_date(value, today: dt.date) -> tuple[dt.date | None, str | None]:
     """A target date is a working day, not before today (WITA) — SPEC §3."""
     if value in (None, ""):
-        return None, "Target waktu wajib diisi."
-    day = parse_office_date(value)
+        return None, rules.TARGET_DATE.missing
+    day = value if isinstance(value, dt.date) else parse_office_date(value)
     if day is None:
-        return None, "Format tanggal tidak valid; gunakan TTTT-BB-HH, misalnya 2026-12-01."
+        return None, schemas.DATE_FORMAT_MESSAGE
     if day < today:
         return None, f"Target waktu tidak boleh sebelum hari ini ({format_date(today)})."
     horizon = today + dt.timedelta(days=TARGET_HORIZON_DAYS)
@@ -115,59 +90,30 @@ def validate_target_date(value, today: dt.date) -> tuple[dt.date | None, str | N
     return day, None
 
 
-def _officer(value, errors: dict) -> AppUser | None:
-    if value in (None, ""):
-        errors["officer_id"] = "Pilih petugas IT."
-        return None
-    try:
-        officer_id = int(value)
-    except (TypeError, ValueError):
-        errors["officer_id"] = "Petugas IT tidak valid."
-        return None
+def _active_officer(officer_id: int, today: dt.date) -> tuple[int | None, str | None]:
     officer = db.session.get(AppUser, officer_id)
     if officer is None or not officer.active or not access.has_role(officer, R.PETUGAS_IT):
-        errors["officer_id"] = "Pengguna yang dipilih bukan Petugas IT aktif."
-        return None
-    return officer
+        return None, "Pengguna yang dipilih bukan Petugas IT aktif."
+    return officer.id, None
 
 
-def parse_payload(action: rules.Action, payload: dict, today: dt.date) -> dict:
+# What the database says about a payload value, by the field's kind (after the schema).
+DATABASE_CHECKS = {"date": validate_target_date, "user": _active_officer}
+
+
+def parse_payload(action: rules.Action, payload, today: dt.date) -> dict:
     """Validated payload, or WorkflowError(400) with a message per field."""
-    if not isinstance(payload, dict):
-        raise WorkflowError(400, "Data tidak valid.", {"_schema": "Data harus berupa objek JSON."})
-    errors: dict[str, str] = {}
-    known = {f.name for f in action.fields}
-    unknown = sorted(set(payload) - known - {"version"})
-    for name in unknown:
-        errors[name] = "Kolom ini tidak dikenal untuk aksi ini."
-    data: dict = {}
-    note_field = next((f for f in action.fields if f.name == "note"), None)
-    if note_field:
-        data["note"] = _text(payload, "note", errors, note_field.required, "Catatan")
-
-    if action.code == "assess":
-        feasible = _as_bool(payload.get("feasible"))
-        if feasible is None:
-            errors["feasible"] = "Pilih: layak atau tidak layak dikerjakan."
-        data["feasible"] = feasible
-        kabid_absent = _as_bool(payload.get("kabid_absent")) or False
-        data["kabid_absent"] = kabid_absent
-        data["absence_reason"] = _text(
-            payload, "absence_reason", errors, kabid_absent, "Alasan Kabid berhalangan"
-        )
-        if feasible:
-            data["officer"] = _officer(payload.get("officer_id"), errors)
-            data["target_date"], problem = validate_target_date(payload.get("target_date"), today)
-            if problem:
-                errors["target_date"] = problem
-        elif feasible is False and not data.get("note"):
-            errors.setdefault("note", "Alasan tidak layak wajib diisi.")
-    elif action.code == "reassign":
-        data["officer"] = _officer(payload.get("officer_id"), errors)
-        data["target_date"], problem = validate_target_date(payload.get("target_date"), today)
+    data, errors = schemas.load_payload(action, payload)
+    for f in action.fields:
+        check = DATABASE_CHECKS.get(f.kind)
+        if check is None or data.get(f.name) is None:
+            continue
+        data[f.name], problem = check(data[f.name], today)
         if problem:
-            errors["target_date"] = problem
+            errors[f.name] = problem
     if errors:
+        if "_schema" in errors:
+            raise WorkflowError(400, "Data tidak valid.", errors)
         raise WorkflowError(400, "Periksa kembali isian Anda.", errors)
     return data
 
@@ -216,14 +162,13 @@ def perform(req: ServiceRequest, code: str, user, payload: dict | None = None, *
         raise WorkflowError(409, CONFLICT_MESSAGE)
     data = parse_payload(action, payload, day)
     step = Step(req, action, user, data, now, day, standing, number_formats or {})
-    GUARDS.get(code, _no_guard)(step)
+    if action.guard:
+        GUARDS[action.guard](step)
     try:
-        EFFECTS.get(code, _plain)(step)
+        EFFECTS[action.effect](step)
         _finish(step)
         for event, extra in step.events:
             outbox.queue_request_event(event, req, user, now=now, **extra)
-        db.session.flush()
-        _test_pause()
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -232,17 +177,6 @@ def perform(req: ServiceRequest, code: str, user, payload: dict | None = None, *
         db.session.rollback()
         raise
     return req
-
-
-def _test_pause() -> None:
-    """The crash-safety test kills the server here, with everything written but not committed."""
-    from flask import current_app
-
-    seconds = current_app.config.get("ACTION_PAUSE_SECONDS") or 0
-    if seconds:
-        import time
-
-        time.sleep(seconds)
 
 
 @dataclass
@@ -272,14 +206,10 @@ class Step:
 
     @property
     def stamp(self) -> str | None:
-        return rules.decided_alone_stamp(self.absence_reason) if self.absence_reason else None
+        return decided_alone_stamp(self.absence_reason) if self.absence_reason else None
 
 
 # --- guards: checks that need the database, before anything is written --------------------
-
-def _no_guard(step: Step) -> None:
-    return None
-
 
 def _guard_submit(step: Step) -> None:
     """SPEC §2: a unit with neither a head nor a Plh for today cannot strand a request."""
@@ -314,14 +244,14 @@ def _guard_assess(step: Step) -> None:
         )})
 
 
-GUARDS = {"submit": _guard_submit, "assess": _guard_assess}
+GUARDS = {"unit_has_approver": _guard_submit, "kabid_not_at_work": _guard_assess}
 
 
 # --- effects: what each action changes, and whom it tells ---------------------------------
 
 def _plain(step: Step) -> None:
-    """cancel, unit_approve, unit_reject, unit_return: the state and one event."""
-    step.req.status = step.action.to_state
+    """The state and one event (cancel, unit_approve, unit_reject, unit_return)."""
+    step.req.status = rules.next_state(step.action)
     step.events.append((step.action.code, {}))
 
 
@@ -345,7 +275,7 @@ def _assess(step: Step) -> None:
     assignment = None
     if data["feasible"]:
         assignment = Assignment(
-            request=req, officer_id=data["officer"].id, assigned_by_id=step.user.id,
+            request=req, officer_id=data["officer_id"], assigned_by_id=step.user.id,
             assigned_at=step.now, target_date=data["target_date"], note=step.note,
         )
         db.session.add(assignment)
@@ -363,7 +293,7 @@ def _assess(step: Step) -> None:
         return
     req.status = rules.next_state(step.action, kabid_absent=True, feasible=data["feasible"])
     if assignment is not None:
-        assignment.approval = "kasi_alone"
+        assignment.approval = Approval.KASI_ALONE
         assignment.absence_reason = step.absence_reason
         _start_assignment(req, assignment)
         step.events.append(("assigned", {"stamp": step.stamp}))
@@ -374,11 +304,11 @@ def _assess(step: Step) -> None:
 
 def _kabid_approve(step: Step) -> None:
     req = step.req
-    pending = [a for a in req.assignments if a.approval == "pending"]
+    pending = [a for a in req.assignments if a.approval == Approval.PENDING]
     extra = {"stamp": step.stamp} if step.stamp else {}
     if req.proposal_feasible and pending:
         assignment = pending[-1]
-        assignment.approval = "kasi_alone" if step.absence_reason else "kabid"
+        assignment.approval = Approval.KASI_ALONE if step.absence_reason else Approval.KABID
         assignment.absence_reason = step.absence_reason
         assignment.approved_by_id, assignment.approved_at = step.user.id, step.now
         _start_assignment(req, assignment)
@@ -393,11 +323,11 @@ def _kabid_approve(step: Step) -> None:
 def _kabid_decline(step: Step) -> None:
     req = step.req
     for assignment in req.assignments:
-        if assignment.approval == "pending":
-            assignment.approval, assignment.ended_at = "declined", step.now
-            assignment.outcome, assignment.outcome_note = "declined", step.note
+        if assignment.approval == Approval.PENDING:
+            assignment.approval, assignment.ended_at = Approval.DECLINED, step.now
+            assignment.outcome, assignment.outcome_note = Outcome.DECLINED, step.note
     req.proposal_feasible = None
-    req.status = step.action.to_state
+    req.status = rules.next_state(step.action)
     step.events.append(("kabid_decline", {}))
     if step.absence_reason:
         step.events.append(("decided_alone", {
@@ -408,37 +338,37 @@ def _report_done(step: Step) -> None:
     current = step.req.current_assignment
     if current is not None:
         current.completed_at = step.now
-    step.req.status = step.action.to_state
+    step.req.status = rules.next_state(step.action)
     step.events.append(("report_done", {}))
 
 
 def _report_obstacle(step: Step) -> None:
-    _end_current(step.req, "obstacle", step.note, step.now)
-    step.req.status = step.action.to_state
+    _end_current(step.req, Outcome.OBSTACLE, step.note, step.now)
+    step.req.status = rules.next_state(step.action)
     step.events.append(("report_obstacle", {}))
 
 
 def _reassign(step: Step) -> None:
     req, data = step.req, step.data
     if step.from_state == "in_progress":
-        _end_current(req, "reassigned", step.note, step.now)
+        _end_current(req, Outcome.REASSIGNED, step.note, step.now)
     assignment = Assignment(
-        request=req, officer_id=data["officer"].id, assigned_by_id=step.user.id,
-        assigned_at=step.now, target_date=data["target_date"], note=step.note, approval="kasi",
+        request=req, officer_id=data["officer_id"], assigned_by_id=step.user.id,
+        assigned_at=step.now, target_date=data["target_date"], note=step.note, approval=Approval.KASI,
         approved_by_id=step.user.id, approved_at=step.now,
     )
     db.session.add(assignment)
     _start_assignment(req, assignment)
-    req.status = step.action.to_state
+    req.status = rules.next_state(step.action)
     step.events.append(("reassign", {}))
 
 
 def _accept_done(step: Step) -> None:
     current = step.req.current_assignment
     if current is not None:
-        current.outcome, current.outcome_note, current.ended_at = "done", step.note, step.now
+        current.outcome, current.outcome_note, current.ended_at = Outcome.DONE, step.note, step.now
         current.completed_at = current.completed_at or step.now
-    step.req.status = step.action.to_state
+    step.req.status = rules.next_state(step.action)
     step.events.append(("accept_done", {}))
 
 
@@ -446,11 +376,12 @@ def _return_done(step: Step) -> None:
     current = step.req.current_assignment
     if current is not None:
         current.completed_at = None
-    step.req.status = step.action.to_state
+    step.req.status = rules.next_state(step.action)
     step.events.append(("return_done", {}))
 
 
 EFFECTS = {
+    "status": _plain,
     "submit": _submit,
     "assess": _assess,
     "kabid_approve": _kabid_approve,
@@ -473,7 +404,7 @@ def _finish(step: Step) -> None:
     behalf = step.standing.on_behalf_of_id
     if behalf:
         head = db.session.get(AppUser, behalf)
-        stamp = f"Plh. a.n. {head.full_name}" if head else "Plh."
+        stamp = acting_for_stamp(head.full_name if head else None)
     db.session.add(RequestHistory(
         request=req, action=step.action.code, from_state=step.from_state, to_state=req.status,
         actor_id=step.user.id, on_behalf_of_id=behalf, note=step.note, stamp=stamp,
@@ -496,9 +427,11 @@ def _start_assignment(req, assignment: Assignment) -> None:
 
 
 def load_for_update(model, pk: int, visible_condition):
-    """The request if this user may see it (404 otherwise, SPEC §7)."""
+    """The request if this user may see it (404 otherwise, SPEC §7), its row locked until the
+    action commits (PostgreSQL; SQLite writes one at a time anyway): two people deciding at
+    once are served one after the other, and the second sees the first's state."""
     req = db.session.execute(
-        select(model).where(model.id == pk, visible_condition)
+        select(model).where(model.id == pk, visible_condition).with_for_update(of=model)
     ).scalar_one_or_none()
     if req is None:
         raise WorkflowError(404, "Permintaan tidak ditemukan.")

@@ -1,0 +1,132 @@
+"""The payload schema of each workflow action, built from its `rules.Field`s (marshmallow).
+
+The same fields draw the action's form; here the server honours them: types, lengths,
+`required`, `required_when`, `only_when`, and one Indonesian message per field. What needs
+the database (is this an active IT officer, is that a working day) is checked after this,
+in `app.workflow.service`, by the field's kind.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates_schema
+
+from app.schemas import INVALID_INPUT, UNKNOWN_FIELD
+from app.timeutil import parse_office_date
+from app.workflow import rules
+
+TRUE_WORDS = frozenset({"1", "true", "y", "yes", "on", "ya", "layak"})
+FALSE_WORDS = frozenset({"0", "false", "n", "no", "off", "tidak", "tidak_layak"})
+DATE_FORMAT_MESSAGE = "Format tanggal tidak valid; gunakan TTTT-BB-HH, misalnya 2026-12-01."
+
+
+class Choice(fields.Field):
+    """Yes or no, as a form, a script or the API says it; anything else counts as not chosen."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        return True if text in TRUE_WORDS else False if text in FALSE_WORDS else None
+
+
+class Note(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Isian ini harus berupa teks.")
+        if len(value) > rules.NOTE_MAX_LENGTH:
+            raise ValidationError(f"Isian ini terlalu panjang (maksimal {rules.NOTE_MAX_LENGTH} karakter).")
+        return value
+
+
+class OfficeDate(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = parse_office_date(value)
+        if day is None:
+            raise ValidationError(DATE_FORMAT_MESSAGE)
+        return day
+
+
+class UserId(fields.Field):
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("Petugas IT tidak valid.")
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ValidationError("Petugas IT tidak valid.") from None
+
+
+KINDS = {"text": Note, "bool": Choice, "date": OfficeDate, "user": UserId}
+
+
+class ActionPayload(Schema):
+    """Base of every action's schema; `action_fields` is set per action."""
+
+    action_fields: tuple[rules.Field, ...] = ()
+    error_messages = {"unknown": UNKNOWN_FIELD, "type": INVALID_INPUT}
+
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def blanks_are_missing(self, data, **kwargs):
+        """An empty box is not an answer; the row's version travels with every form."""
+        if not isinstance(data, dict):
+            return data
+        cleaned = {}
+        for name, value in data.items():
+            if name == "version":
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+            if value not in ("", None):
+                cleaned[name] = value
+        return cleaned
+
+    @validates_schema(skip_on_field_errors=False)
+    def required_fields(self, data, **kwargs):
+        errors = {}
+        for f in self.action_fields:
+            if f.applies(data) and f.is_required(data) and data.get(f.name) is None:
+                errors[f.name] = f.missing or "Isian ini wajib diisi."
+        if errors:
+            raise ValidationError(errors)
+
+
+@functools.cache
+def payload_schema(code: str) -> ActionPayload:
+    action = rules.ACTIONS[code]
+    declared = {f.name: KINDS[f.kind]() for f in action.fields}
+    schema_class = ActionPayload.from_dict(declared, name=f"{code}_payload")
+    schema_class.action_fields = action.fields
+    return schema_class()
+
+
+def load_payload(action: rules.Action, payload) -> tuple[dict, dict[str, str]]:
+    """The typed payload (fields that do not apply dropped) and one message per bad field."""
+    try:
+        data = payload_schema(action.code).load(payload)
+    except ValidationError as error:
+        return {}, _first_messages(error.messages)
+    for f in action.fields:
+        if f.kind == "bool" and not f.required:
+            data[f.name] = bool(data.get(f.name))  # an unticked box is a no
+        if not f.applies(data):
+            data.pop(f.name, None)
+    return data, {}
+
+
+def _first_messages(messages) -> dict[str, str]:
+    if not isinstance(messages, dict):
+        return {"_schema": _first(messages)}
+    return {name: _first(value) for name, value in messages.items()}
+
+
+def _first(value) -> str:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        return _first(next(iter(value.values()), INVALID_INPUT))
+    return str(value)
