@@ -4,15 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := run.py
 
-.PHONY: install translations translations-update run serve test test-fast lint postgres browser nginx screenshots clean
+.PHONY: install install-dev lock translations translations-update run serve test test-fast lint postgres browser nginx screenshots clean
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# Runtime packages only for `make run` and production; the test tools on top for `make test`.
+# Both files are pinned with hashes by scripts/lock-requirements.sh (uv) from pyproject.toml.
+$(VENV)/.installed: requirements/runtime.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/runtime.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/dev.txt
 	touch $@
 
 install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+lock:
+	scripts/lock-requirements.sh
 
 # The Indonesian catalogue holds FAB's strings with ours (FAB ships no Indonesian).
 # `make translations-update` after adding text; `make translations` compiles (part of install).
@@ -44,15 +54,15 @@ nginx:
 
 # Every test, on SQLite and on PostgreSQL, the browser tests in Debian's Chromium, and the app
 # behind Debian's nginx.
-test: install postgres browser nginx
+test: install-dev postgres browser nginx
 	$(BIN)/python -m pytest
 
 # Refresh the README's screenshots (docs/screenshots/) from the browser tests.
-screenshots: install postgres browser
+screenshots: install-dev postgres browser
 	README_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_e2e_browser.py -k sqlite
 
-lint: install
-	$(BIN)/ruff check app reports seeds tests scripts config.py run.py
+lint: install-dev
+	$(BIN)/ruff check app reports seeds tests config.py run.py
 
 clean:
 	rm -rf $(VENV) instance

@@ -94,8 +94,6 @@ class Config:
             "NUMBER_FORMAT_SUPPORT", "{seq:03d}/PDT-TI/DPMPTSP/{month_roman}/{year}"
         ),
     }
-    # Test hook only (crash-safety test): pause this long inside an action's transaction.
-    ACTION_PAUSE_SECONDS = float(os.environ.get("LAYANAN_TEST_ACTION_PAUSE", "0"))
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 1024 * 1024
 

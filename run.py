@@ -10,14 +10,13 @@ import logging
 import os
 
 from app import create_app
+from app.jobs import run_due
 
 app = create_app()
 
 
 def start_clock(flask_app):
     from apscheduler.schedulers.background import BackgroundScheduler
-
-    from app.jobs import run_due
 
     def tick():
         with flask_app.app_context():

@@ -8,9 +8,24 @@ import secrets
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
+from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import timeutil
+from app.cli import register_cli
+from app.common import guard_actions
+from app.errors import init_errors
 from app.extensions import csrf, db, mail, migrate
+from app.health import bp as health_bp
+from app.input_guard import init_input_guard
+from app.request_log import init_request_log
+from app.security import audit  # noqa: F401 — registers the security log's flush listener
+from app.security.hardening import init_hardening
+from app.security.login_limits import init_login_limits
+from app.security.passwords import validate_password
+from app.security.sessions import init_sessions
+from app.views import register_views
+from app.workflow.rules import STATES
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +67,6 @@ def _configure(app: Flask, config, overrides: dict) -> None:
     # FAB's own file/image fields (unused, but its views expose downloads that read these).
     app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "fab_uploads"))
     app.config.setdefault("IMG_UPLOAD_FOLDER", os.path.join(app.instance_path, "fab_images"))
-    from app.security.passwords import validate_password
-
     app.config["FAB_PASSWORD_COMPLEXITY_VALIDATOR"] = validate_password
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Concurrent readers while one writer works; wait instead of failing on a lock.
@@ -98,28 +111,17 @@ def _secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.input_guard import init_input_guard
-    from app.security import audit  # noqa: F401 — registers the security log's flush listener
-    from app.security.hardening import init_hardening
-    from app.security.login_limits import init_login_limits
-    from app.security.sessions import init_sessions
-
     db.init_app(app)
     csrf.init_app(app)
     init_hardening(app)
     init_input_guard(app)  # first: what later hooks read is sane by then
     init_login_limits(app)
     init_sessions(app)
-    from app.errors import init_errors
-    from app.request_log import init_request_log
-
     init_request_log(app)
     init_errors(app)
     mail.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from sqlalchemy import event
-
         with app.app_context():
             @event.listens_for(db.engine, "connect")
             def _sqlite_pragmas(dbapi_connection, _record):
@@ -131,15 +133,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_views(appbuilder: AppBuilder) -> None:
-    from app.views import register_views
-
     register_views(appbuilder)
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app import timeutil
-    from app.workflow.rules import STATES
-
     app.jinja_env.filters["tanggal"] = timeutil.format_date
     app.jinja_env.filters["jam"] = timeutil.format_time
     app.jinja_env.filters["waktu"] = timeutil.format_datetime
@@ -147,15 +144,10 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.common import guard_actions
-    from app.health import bp as health_bp
-
     guard_actions(app)
     app.register_blueprint(health_bp)
     csrf.exempt(health_bp)
 
 
 def _register_cli(app: Flask) -> None:
-    from app.cli import register_cli
-
     register_cli(app)

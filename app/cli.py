@@ -1,13 +1,25 @@
-"""Flask commands: `init-roles`, `seed demo`, `calendar seed` (SPEC §7)."""
+"""Flask commands (SPEC §7): `init-roles`, `seed demo|bench`, `calendar seed`, `jobs run-due`,
+`report`, `check-deploy`, `backup create|restore`. The top of the tree: it imports, nothing
+imports it."""
 
 from __future__ import annotations
+
+import os
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+import reports as xlsx_reports
+from app import backup, jobs
+from app.checklist import calendar
 from app.extensions import db
+from app.requests import tally
+from app.security.deploy_check import deploy_problems
+from app.security.roles import sync_all_roles
 from app.timeutil import parse_now, to_wita
+from seeds.bench import seed_bench
+from seeds.loader import load_demo
 
 NOW_OPTION = click.option("--now", "now_text", default=None,
                           help="Run as of this ISO time (WITA when no offset is given).")
@@ -20,8 +32,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(check_deploy)
     app.cli.add_command(backup_cli)
-    from app.reports import register_cli as register_report_cli; register_report_cli(app)  # noqa: E702, I001
-    from seeds.bench import register as register_bench; register_bench(app)  # noqa: E702, I001
+    app.cli.add_command(report_command)
 
 
 @click.command("init-roles")
@@ -33,22 +44,8 @@ def init_roles(exact: bool) -> None:
     click.echo("Peran diperbarui: " + ", ".join(f"{k} (+{v})" for k, v in added.items()))
 
 
-def sync_all_roles(exact: bool = False) -> dict[str, int]:
-    """FAB's permissions for every view, then our roles on top of them."""
-    from app.security.roles import sync_roles
-
-    appbuilder = current_app.appbuilder
-    sm = appbuilder.sm
-    # FAB grants every permission to the admin role it finds; make sure it exists first.
-    for name in (sm.auth_role_admin, sm.auth_role_public):
-        sm.find_role(name) or sm.add_role(name)
-    appbuilder.add_permissions(update_perms=True)
-    added = sync_roles(appbuilder.sm, exact=exact)
-    db.session.commit()
-    return added
-
-
 seed = AppGroup("seed", help="Load demo or reference data.")
+seed.add_command(seed_bench)
 
 
 @seed.command("demo")
@@ -56,8 +53,6 @@ seed = AppGroup("seed", help="Load demo or reference data.")
 @click.option("--no-samples", is_flag=True, help="Without the sample requests.")
 def seed_demo(now_text: str | None, no_samples: bool) -> None:
     """Units, demo users, master lists, holidays and sample requests (idempotent)."""
-    from seeds.loader import load_demo
-
     sync_all_roles()
     result = load_demo(parse_now(now_text), with_samples=not no_samples)
     click.echo("Data demo: " + ", ".join(f"{k}={v}" for k, v in result.items()))
@@ -71,8 +66,6 @@ calendar_cli = AppGroup("calendar", help="The office calendar (holidays).")
 @NOW_OPTION
 def calendar_seed(year: int | None, now_text: str | None) -> None:
     """Add a year's national holidays, cuti bersama and Bali's days to the holiday table."""
-    from app.checklist import calendar
-
     year = year or to_wita(parse_now(now_text)).year
     added = calendar.seed_year(year)
     db.session.commit()
@@ -86,17 +79,13 @@ jobs_cli = AppGroup("jobs", help="Time-driven work (cron: every minute).")
 @NOW_OPTION
 def jobs_run_due(now_text: str | None) -> None:
     """One pass: create/open/close checklist rounds, run probes, queue notices."""
-    from app.jobs import run_due
-
-    result = run_due(parse_now(now_text))
+    result = jobs.run_due(parse_now(now_text))
     click.echo(", ".join(f"{k}={v}" for k, v in result.items()))
 
 
 @jobs_cli.command("recount")
 def jobs_recount() -> None:
     """Rebuild the request tally (the list counts) from the requests themselves."""
-    from app.requests import tally
-
     click.echo(f"Jumlah permintaan dihitung ulang: {tally.rebuild()} baris rekap.")
 
 
@@ -104,8 +93,6 @@ def jobs_recount() -> None:
 @with_appcontext
 def check_deploy() -> None:
     """Fail (exit 1) when the settings are not safe for production."""
-    from app.security.deploy_check import deploy_problems
-
     problems = deploy_problems(current_app)
     for problem in problems:
         click.echo(f"- {problem}", err=True)
@@ -123,10 +110,6 @@ backup_cli = AppGroup("backup", help="Back up and restore the database and attac
               help="Then keep only the newest N archives in the default folder.")
 def backup_create(output: str | None, keep: int) -> None:
     """Write a consistent copy of the database and the attachments (.tar.gz)."""
-    import os
-
-    from app import backup
-
     path = backup.create(output)
     if keep and output is None:
         backup.prune(os.path.dirname(path), keep)
@@ -138,10 +121,37 @@ def backup_create(output: str | None, keep: int) -> None:
 @click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
 def backup_restore(archive: str, force: bool) -> None:
     """Restore an archive made by `flask backup create`."""
-    from app import backup
-
     try:
         manifest = backup.restore(archive, force=force)
     except backup.BackupError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"Dipulihkan dari cadangan {manifest['created_at']} (skema {manifest['schema']}).")
+
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command("report")
+@click.argument("name", type=click.Choice(sorted(xlsx_reports.REPORTS)))
+@click.option("--from", "start", required=True, type=DATE, help="First day, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, type=DATE, help="Last day, YYYY-MM-DD.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The .xlsx file to write.")
+@click.option("--user", "username", default=None,
+              help="Apply this user's row filter and report rights (default: every row).")
+@NOW_OPTION
+@with_appcontext
+def report_command(name, start, end, output, username, now_text) -> None:
+    """Write one XLSX report of SPEC §6 for a period."""
+    start, end = start.date(), end.date()
+    if start > end:
+        raise click.BadParameter("tanggal awal sesudah tanggal akhir", param_hint="--from")
+    user = None
+    if username:
+        user = current_app.appbuilder.sm.find_user(username=username)
+        if user is None:
+            raise click.BadParameter(f"pengguna '{username}' tidak ada", param_hint="--user")
+        if not xlsx_reports.REPORTS[name].allowed_for(user):
+            raise click.UsageError(f"{username} tidak berwenang atas laporan {name}.")
+    xlsx_reports.build_report(name, output, start, end, user=user, now=parse_now(now_text))
+    click.echo(f"Laporan {name} ({start} s.d. {end}) ditulis ke {output}.")

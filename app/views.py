@@ -5,27 +5,28 @@ from __future__ import annotations
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
+from app.checklist.pages import ChecklistPages
+from app.checklist.views import (
+    CheckItemApi,
+    CheckItemView,
+    ChecklistRoundApi,
+    ChecklistRoundView,
+    HolidayView,
+    IncidentApi,
+    IncidentView,
+)
 from app.common import drop_unused_routes
+from app.notify.views import OutboxView
+from app.printing import register as register_printing
+from app.reports import register as register_reports
+from app.requests.api import ImprovementRequestApi, SupportRequestApi
+from app.requests.master_views import SimSystemView, SupportTypeView
+from app.requests.views import ImprovementRequestView, SupportRequestView
 from app.security import roles as R
+from app.security.views import AbsenceApi, AbsenceView, SecurityLogView, UnitView
 
 
 def register_views(appbuilder: AppBuilder) -> None:
-    from app.checklist.pages import ChecklistPages
-    from app.checklist.views import (
-        CheckItemApi,
-        CheckItemView,
-        ChecklistRoundApi,
-        ChecklistRoundView,
-        HolidayView,
-        IncidentApi,
-        IncidentView,
-    )
-    from app.notify.views import OutboxView
-    from app.requests.api import ImprovementRequestApi, SupportRequestApi
-    from app.requests.master_views import SimSystemView, SupportTypeView
-    from app.requests.views import ImprovementRequestView, SupportRequestView
-    from app.security.views import AbsenceApi, AbsenceView, SecurityLogView, UnitView
-
     for view in (ImprovementRequestView, SupportRequestView, AbsenceView, ChecklistRoundView,
                  IncidentView, UnitView, SimSystemView, SupportTypeView, CheckItemView,
                  HolidayView, OutboxView, SecurityLogView):
@@ -69,5 +70,5 @@ def register_views(appbuilder: AppBuilder) -> None:
     for api in (ImprovementRequestApi, SupportRequestApi, AbsenceApi, ChecklistRoundApi,
                 IncidentApi, CheckItemApi):
         appbuilder.add_api(api)
-    from app.printing import register as register_printing; register_printing(appbuilder)  # noqa: E702, I001
-    from app.reports import register as register_reports; register_reports(appbuilder)  # noqa: E702, I001
+    register_printing(appbuilder)
+    register_reports(appbuilder)

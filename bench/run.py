@@ -184,8 +184,8 @@ def bench_now() -> dt.datetime:
 def prepare(url: str, args, now: dt.datetime, out: dict) -> None:
     from flask_migrate import upgrade
 
-    from app.cli import sync_all_roles
     from app.extensions import db
+    from app.security.roles import sync_all_roles
     from seeds.loader import load_demo
 
     started = time.perf_counter()
@@ -285,9 +285,9 @@ def facts(flask_app, now) -> dict:
 
     from app.extensions import db
     from app.requests.models import ImprovementRequest, RequestHistory
-    from app.workflow.relations import request_visibility
     from app.security.models import AppUser
     from app.timeutil import today_wita
+    from app.workflow.relations import request_visibility
 
     with flask_app.app_context():
         result = {}

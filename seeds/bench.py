@@ -21,14 +21,22 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import func, select, text
 from werkzeug.security import generate_password_hash
 
-from app.checklist import calendar_rules
+from app.checklist import calendar, calendar_rules
+from app.checklist.models import CheckItem, Holiday
 from app.extensions import db
+from app.requests import tally
+from app.requests.models import SimSystem, SupportType
+from app.security import roles as R
+from app.security.models import AppUser, Unit
+from app.security.roles import sync_all_roles
 from app.timeutil import ROMAN, WITA, parse_now, to_utc_naive, to_wita
+from seeds.loader import load_demo
 
 BATCH = 10_000
 CHUNK = 50_000  # requests generated (and their children kept in memory) at a time
@@ -65,14 +73,6 @@ RECENT_STATES = {"draft": 6, "pending_unit_approval": 10, "pending_assessment": 
                  "pending_kabid_approval": 6, "in_progress": 25, "obstacle_reported": 4,
                  "completion_reported": 6, "done": 25, "rejected": 5, "cancelled": 3}
 LONG_HISTORY_EVERY = 5000  # every so many requests one is done after 7 re-assignments: 20 rows
-
-
-def register(app: Flask) -> None:
-    """Add `bench` to the `flask seed` group."""
-    from app.cli import seed
-
-    if "bench" not in seed.commands:
-        seed.add_command(seed_bench)
 
 
 @click.command("bench")
@@ -156,23 +156,12 @@ class WorkingDays:
 
 def generate(*, n_requests: int, n_users: int, n_units: int, years: int, support_share: float,
              random_seed: int, now: dt.datetime, echo=print) -> dict[str, int]:
-    from flask_appbuilder.security.sqla.models import Role
-
-    from app.checklist import calendar
-    from app.checklist.models import CheckItem, Holiday
-    from app.requests.models import SimSystem, SupportType
-    from app.security import roles as R
-    from app.security.models import AppUser, Unit
-
     started = time.monotonic()
     rng = random.Random(random_seed)
     session = db.session
     if session.execute(select(Unit.id).where(Unit.code == f"{BENCH_PREFIX}001")).first():
         raise click.ClickException("Data benchmark sudah ada di basis data ini.")
     if session.execute(select(AppUser.id).where(AppUser.username == "kasi.pdsi")).first() is None:
-        from app.cli import sync_all_roles
-        from seeds.loader import load_demo
-
         sync_all_roles()
         load_demo(now, with_samples=False)
 
@@ -286,8 +275,6 @@ def generate(*, n_requests: int, n_users: int, n_units: int, years: int, support
         echo(f"  checklist: {time.monotonic() - started:.1f} s")
 
     # The triggers appended a tally row per request; fold them as the clock would.
-    from app.requests import tally
-
     tally.compact()
     # Fresh statistics and, on PostgreSQL, the visibility map (index-only scans), as
     # autovacuum or a DBA would leave a database that has run for a while.

@@ -16,6 +16,7 @@ from app.requests.models import ImprovementRequest, SimSystem, SupportRequest, S
 from app.security.models import AppUser, Unit
 from app.security.passwords import password_problems
 from app.timeutil import WITA, to_utc_naive, to_wita, utcnow
+from app.workflow import service
 
 SEED_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "Denpasar#2026"
@@ -111,8 +112,6 @@ def _resolve_payload(payload: dict, people: dict[str, AppUser], day: dt.date) ->
 
 def load_sample_requests(people: dict[str, AppUser], now: dt.datetime | None = None) -> int:
     """Replay each sample through the workflow, so every state is one the procedure reaches."""
-    from app.workflow import service
-
     now = now or utcnow()
     # Replay a week back, from 09.00 WITA, so some work is already overdue today.
     start_day = to_wita(now).date() - dt.timedelta(days=7)

@@ -83,7 +83,7 @@ def app(database_url, tmp_path_factory):
         from seeds.loader import load_demo
 
         app.cli  # noqa: B018 — commands are registered in create_app
-        from app.cli import sync_all_roles
+        from app.security.roles import sync_all_roles
 
         sync_all_roles()
         load_demo()

@@ -25,7 +25,7 @@ def fuzz_app(tmp_path_factory):
                    ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("fuzz-attachments")))
     with app.app_context():
         upgrade()
-        from app.cli import sync_all_roles
+        from app.security.roles import sync_all_roles
         from seeds.loader import load_demo
 
         sync_all_roles()

@@ -22,8 +22,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.security.models import SecurityLog
 from tests.conftest import PASSWORD
-from tests.test_logins_and_sessions import DEMO_USERS
-from tests.test_server import free_port, wait_for
+from tests.helpers import DEMO_USERS, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent

@@ -25,7 +25,7 @@ def pg_app():
     app = make_app(url, SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 20, "max_overflow": 40})
     with app.app_context():
         upgrade()
-        from app.cli import sync_all_roles
+        from app.security.roles import sync_all_roles
         from seeds.loader import load_demo
 
         sync_all_roles()
@@ -117,7 +117,7 @@ def test_two_run_due_processes_create_each_round_once(pg_app):
 
     from app.checklist.models import ChecklistRound
     from app.notify.models import Outbox
-    from tests.test_notifications import Inbox, free_port
+    from tests.helpers import Inbox, free_port
 
     inbox, port = Inbox(), free_port()
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)

@@ -17,13 +17,13 @@ from app.extensions import db
 from app.notify.models import Outbox
 from app.requests.models import NumberSequence, RequestHistory, ServiceRequest
 from tests.conftest import PASSWORD
-from tests.test_server import free_port, wait_for
+from tests.helpers import free_port, wait_for
 from tests.workflow_helpers import request_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_killed_mid_action_leaves_nothing_half_written(app, database_url, ctx):
+def test_killed_mid_action_leaves_nothing_half_written(app, database_url, ctx, tmp_path):
     req = request_in("draft")
     year_seq = db.session.execute(select(func.coalesce(func.max(NumberSequence.last_value), 0))
                                   ).scalar_one()
@@ -33,11 +33,12 @@ def test_killed_mid_action_leaves_nothing_half_written(app, database_url, ctx):
     }
     db.session.remove()
 
+    marker = tmp_path / "paused"
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port),
-           "SECRET_KEY": "crash-test-secret-key-long-enough-for-jwt", "START_CLOCK": "0",
-           "LAYANAN_TEST_ACTION_PAUSE": "30"}
-    server = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env,
+           "SECRET_KEY": "crash-test-secret-key-long-enough-for-jwt",
+           "PAUSE_MARKER": str(marker)}
+    server = subprocess.Popen([sys.executable, "tests/paused_server.py"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}/login/", server)
@@ -58,7 +59,7 @@ def test_killed_mid_action_leaves_nothing_half_written(app, database_url, ctx):
 
         thread = threading.Thread(target=submit)
         thread.start()
-        _wait_for_lock(req.id)
+        _wait_for(marker, server)  # the action has written everything and not committed
         os.kill(server.pid, signal.SIGKILL)
         thread.join(timeout=30)
         assert answer["status"] != "answered"
@@ -87,21 +88,9 @@ def _token(port: int) -> str:
         return json.loads(response.read())["access_token"]
 
 
-def _wait_for_lock(request_id: int, seconds: float = 20) -> None:
-    """Until the action has written (uncommitted) and is paused. PostgreSQL shows the open
-    transaction; SQLite does not, so there we give the server a moment."""
+def _wait_for(marker: Path, server, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
-    time.sleep(1.0)
-    while time.monotonic() < deadline:
-        if db.engine.dialect.name != "postgresql":
-            time.sleep(2.0)
-            return
-        waiting = db.session.execute(
-            select(func.count()).select_from(
-                db.text("pg_locks JOIN pg_stat_activity USING (pid)")).where(
-                db.text("state = 'idle in transaction'"))).scalar_one()
-        db.session.rollback()
-        if waiting:
-            return
-        time.sleep(0.2)
-    raise AssertionError("the action never reached its pause")
+    while not marker.exists():
+        assert server.poll() is None, "the server died before the action reached its commit"
+        assert time.monotonic() < deadline, "the action never reached its commit"
+        time.sleep(0.05)

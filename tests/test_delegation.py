@@ -23,7 +23,7 @@ from app.security.models import Absence, AppUser, SecurityLog, Unit
 from app.timeutil import WITA, to_utc_naive, today_wita
 from app.workflow import relations
 from app.workflow.service import WorkflowError
-from tests.test_printing import read_pdf
+from tests.helpers import read_pdf
 from tests.workflow_helpers import act, new_request, request_in, user, valid_payload
 
 APIS = {"improvement": "/api/v1/improvement_request", "support": "/api/v1/support_request"}

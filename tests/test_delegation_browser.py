@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from app.extensions import db
 from app.security.models import Absence
 from app.timeutil import today_wita
-from tests.test_e2e_browser import Person
+from tests.helpers import Person
 from tests.workflow_helpers import request_in, user
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "delegation"

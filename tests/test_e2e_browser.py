@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import struct
-import zlib
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -21,7 +19,7 @@ from app.checklist.models import ChecklistRound
 from app.extensions import db
 from app.requests.models import ImprovementRequest
 from app.timeutil import WITA, to_utc_naive, today_wita
-from tests.conftest import PASSWORD
+from tests.helpers import Person, tiny_png
 
 ROOT = Path(__file__).resolve().parent.parent
 # The README's pictures are refreshed on purpose (`make screenshots`); an ordinary run writes
@@ -30,52 +28,7 @@ SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("README_SCREENSHOTS") =
          else ROOT / "test-artifacts" / "screenshots")
 
 
-def tiny_png() -> bytes:
-    def chunk(kind, data):
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    raw = b"\x00\xff\x00\x00" * 1
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
-
-class Person:
-    """One user's browser session."""
-
-    def __init__(self, browser, base: str, username: str, shots: bool,
-                 viewport: tuple[int, int] = (1280, 900)):
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                           locale="id-ID")
-        self.page = self.context.new_page()
-        self.base, self.shots = base, shots
-        self.page.goto(f"{base}/login/")
-        self.page.fill("input[name=username]", username)
-        self.page.fill("input[name=password]", PASSWORD)
-        self.page.locator("input[type=submit], button[type=submit]").first.click()
-        expect(self.page.locator("a[href='/logout/']").first).to_be_attached()
-
-    def go(self, path: str):
-        self.page.goto(self.base + path)
-        return self.page
-
-    def act(self, button: str, fill=None):
-        """Open an action's small form on the request page, fill it, send it."""
-        page = self.page
-        page.click(f"#btn-{button}")
-        modal = page.locator(f"#act-{button}")
-        expect(modal).to_be_visible()
-        if fill:
-            fill(modal)
-        modal.locator(f"#submit-{button}").click()
-        expect(page.locator(".alert-success")).to_be_visible()
-
-    def shot(self, name: str):
-        if self.shots:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-    def close(self):
-        self.context.close()
 
 
 def test_fm01_from_request_to_done_in_the_browser(live, browser, backend):

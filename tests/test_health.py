@@ -8,7 +8,7 @@ from app.extensions import db
 from app.notify.models import JobState
 from app.timeutil import utcnow
 from tests.conftest import make_app
-from tests.test_server import free_port
+from tests.helpers import free_port
 
 
 def _set_clock(moment):

@@ -17,7 +17,7 @@ from app.notify.models import Outbox
 from app.notify.sender import send_due
 from app.requests.models import Attachment, ServiceRequest
 from app.timeutil import WITA, to_utc_naive
-from tests.test_e2e_browser import tiny_png
+from tests.helpers import tiny_png
 from tests.workflow_helpers import act, new_request, request_in, user
 
 API = "/api/v1/support_request/"

@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.requests.models import ServiceRequest
-from tests.test_e2e_browser import tiny_png
+from tests.helpers import tiny_png
 from tests.workflow_helpers import request_in
 
 VIEWS = {"improvement": "improvementrequestview", "support": "supportrequestview"}

@@ -13,7 +13,7 @@ from sqlalchemy import select, text, update
 from app.common import EagerSQLAInterface
 from app.extensions import db
 from app.requests.models import ImprovementRequest
-from tests.test_request_ui import count_queries
+from tests.helpers import count_queries
 from tests.workflow_helpers import act, new_request, request_in, target_date, user
 
 LIST = "/improvementrequestview/list/"

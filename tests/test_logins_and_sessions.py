@@ -18,12 +18,10 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.security.models import AppUser, SecurityLog
 from tests.conftest import PASSWORD, make_app
+from tests.helpers import DEMO_USERS
 
 NGINX = "127.0.0.1"  # every request reaches the app from the proxy
-DEMO_USERS = ["admin", "pemohon", "pemohon2", "kabid.pelayanan", "kasubag.umum", "kasi.pdsi",
-              "kabid.dalak", "it.budi", "it.sari", "pimpinan", "putu.dewi", "wayan.gunawan",
-              "rina.kusuma", "andi.pratama", "ketut.wartini", "gede.arimbawa", "sekretaris",
-              "kasubag.keuangan", "kabid.pm", "kabid.pengaduan"]
+
 
 
 # These tests end users' sessions and tokens: the tokens other tests keep are dead after.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import socket
 from email.message import Message
 
 import pytest
@@ -19,25 +18,12 @@ from app.notify.models import Outbox
 from app.notify.sender import send_due
 from app.security.models import AppUser, Unit
 from app.timeutil import WITA, to_utc_naive
+from tests.helpers import Inbox, free_port
 from tests.workflow_helpers import act, new_request, request_in, user
 
 
 def at(day: dt.date, hhmm: str) -> dt.datetime:
     return to_utc_naive(dt.datetime.combine(day, dt.time.fromisoformat(hhmm), tzinfo=WITA))
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's name
-        message = email.message_from_bytes(envelope.content)
-        message["X-Rcpt"] = ",".join(envelope.rcpt_tos)
-        self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if address in m["X-Rcpt"]]
 
 
 def text_of(message: Message) -> str:
@@ -49,12 +35,6 @@ def text_of(message: Message) -> str:
 
 def subject_of(message: Message) -> str:
     return str(email.header.make_header(email.header.decode_header(message["Subject"])))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture()

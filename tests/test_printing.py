@@ -6,16 +6,15 @@ Every test works in March 2033, a year no other test uses, on its own day.
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from pypdf import PdfReader
 
 from app.checklist import calendar, rounds
 from app.checklist.models import Incident
 from app.extensions import db
 from app.security.models import Absence
 from app.timeutil import WITA, to_utc_naive
+from tests.helpers import read_pdf
 from tests.workflow_helpers import act, new_request, request_in, target_date, user
 
 
@@ -28,15 +27,6 @@ def at(text: str) -> dt.datetime:
 def year_2033(ctx):
     calendar.seed_year(2033)  # idempotent: target dates need the year's holidays
     db.session.commit()
-
-
-def read_pdf(response) -> tuple[int, str]:
-    """(page count, all text with whitespace collapsed, so wrapped lines read as one)."""
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    assert response.mimetype == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.data))
-    text = " ".join(page.extract_text() for page in reader.pages)
-    return len(reader.pages), " ".join(text.split())
 
 
 def signer(username: str) -> list[str]:

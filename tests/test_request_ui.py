@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event
 
 from app.extensions import db
 from app.requests.models import ServiceRequest
+from tests.helpers import count_queries
 from tests.workflow_helpers import request_in, target_date, user
-
-
-@contextmanager
-def count_queries(app):
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def buttons(html: str) -> set[str]:
@@ -121,7 +103,7 @@ def test_list_page_statements_do_not_grow_with_page_size(app, login_as, ctx):
 def test_attachments_by_content_size_limited_and_row_checked(app, login_as, ctx):
     import io
 
-    from tests.test_e2e_browser import tiny_png
+    from tests.helpers import tiny_png
 
     req = request_in("draft")
     client = login_as("pemohon")

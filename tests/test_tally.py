@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from app.extensions import db
 from app.requests import tally
 from app.requests.models import ServiceRequest
-from tests.test_request_ui import count_queries
+from tests.helpers import count_queries
 from tests.workflow_helpers import act, new_request, request_in, user
 
 

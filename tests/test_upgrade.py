@@ -45,7 +45,7 @@ def test_upgrade_from_the_first_migration_keeps_every_row(backend, tmp_path):
         app = make_app(url)
         with app.app_context():
             upgrade()
-            from app.cli import sync_all_roles
+            from app.security.roles import sync_all_roles
             from seeds.loader import load_demo
 
             sync_all_roles()

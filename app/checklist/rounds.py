@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.checklist import calendar
 from app.checklist.models import RESULTS, CheckItem, ChecklistEntry, ChecklistRound
+from app.checklist.probes import ProbeSpec, run_probes
 from app.extensions import db, upsert_insert
 from app.security import access
 from app.security import roles as R
@@ -206,8 +207,6 @@ def submit_round(rnd: ChecklistRound, user, entries, now: dt.datetime,
 
 def probe_round(rnd: ChecklistRound, now: dt.datetime) -> int:
     """Run the items' automatic probes once per round; results are suggestions (SPEC §4)."""
-    from app.checklist.probes import ProbeSpec, run_probes
-
     if rnd.probed_at is not None or rnd.status in FINAL:
         return 0
     items = [item for item in active_items() if item.probe_kind]

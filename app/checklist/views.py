@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi, protect, safe
@@ -26,6 +28,7 @@ from app.checklist.models import (
 from app.checklist.pages import ChecklistSubmitMixin
 from app.common import CheckedWritesMixin, EagerSQLAInterface, current_actor, error_response
 from app.extensions import db
+from app.requests.models import SimSystem
 from app.security import access
 from app.security import roles as R
 from app.timeutil import format_date, format_datetime, utcnow
@@ -220,10 +223,6 @@ class IncidentView(ModelView):
 
 def incident_field_errors(data, partial: bool) -> dict[str, list[str]]:
     """What marshmallow lets through but the database or the office would not."""
-    import datetime as dt
-
-    from app.requests.models import SimSystem
-
     if not isinstance(data, dict):
         return {}
     errors: dict[str, list[str]] = {}

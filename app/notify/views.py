@@ -8,6 +8,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.notify.models import OUTBOX_STATES, Outbox
+from app.notify.sender import retry_now
 from app.security import roles as R
 from app.timeutil import format_datetime
 
@@ -35,8 +36,6 @@ class OutboxView(ModelView):
     @action("send_now", _l("Send now"), confirmation=None, icon="fa-paper-plane",
             multiple=True)
     def send_now(self, items):
-        from app.notify.sender import retry_now
-
         rows = [row for row in (items if isinstance(items, list) else [items]) if row]
         if not rows:
             abort(404)

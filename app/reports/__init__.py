@@ -11,9 +11,7 @@ import datetime as dt
 import functools
 import tempfile
 
-import click
 from flask import (
-    Flask,
     current_app,
     jsonify,
     make_response,
@@ -22,7 +20,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask.cli import with_appcontext
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 from flask_jwt_extended import verify_jwt_in_request
@@ -30,9 +27,8 @@ from flask_login import current_user
 from markupsafe import escape
 
 import reports
-from app.cli import NOW_OPTION
 from app.security import roles as R
-from app.timeutil import FIRST_YEAR, LAST_YEAR, parse_now, parse_office_date, today_wita, utcnow
+from app.timeutil import FIRST_YEAR, LAST_YEAR, parse_office_date, today_wita, utcnow
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -149,38 +145,3 @@ class ReportsView(BaseView):
 def register(appbuilder) -> None:
     """The Laporan menu entry and its routes."""
     appbuilder.add_view(ReportsView, R.M_REPORTS, label=_l("Reports"), icon="fa-file-excel-o")
-
-
-# --- command line ---------------------------------------------------------------------------
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(report_command)
-
-
-DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-@click.command("report")
-@click.argument("name", type=click.Choice(sorted(reports.REPORTS)))
-@click.option("--from", "start", required=True, type=DATE, help="First day, YYYY-MM-DD.")
-@click.option("--to", "end", required=True, type=DATE, help="Last day, YYYY-MM-DD.")
-@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="The .xlsx file to write.")
-@click.option("--user", "username", default=None,
-              help="Apply this user's row filter and report rights (default: every row).")
-@NOW_OPTION
-@with_appcontext
-def report_command(name, start, end, output, username, now_text) -> None:
-    """Write one XLSX report of SPEC §6 for a period."""
-    start, end = start.date(), end.date()
-    if start > end:
-        raise click.BadParameter("tanggal awal sesudah tanggal akhir", param_hint="--from")
-    user = None
-    if username:
-        user = current_app.appbuilder.sm.find_user(username=username)
-        if user is None:
-            raise click.BadParameter(f"pengguna '{username}' tidak ada", param_hint="--user")
-        if not reports.REPORTS[name].allowed_for(user):
-            raise click.UsageError(f"{username} tidak berwenang atas laporan {name}.")
-    reports.build_report(name, output, start, end, user=user, now=parse_now(now_text))
-    click.echo(f"Laporan {name} ({start} s.d. {end}) ditulis ke {output}.")

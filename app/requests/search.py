@@ -16,6 +16,8 @@ from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla import filters as fab_filters
 from sqlalchemy import column, select, table
 
+from app.requests.tally import TALLY_TABLE
+
 SEARCH_TABLE = "request_search"
 INDEXED_COLUMNS = ("number", "title")
 TRIGRAM_INDEXES = tuple(f"ix_request_{name}_trgm" for name in INDEXED_COLUMNS)
@@ -109,8 +111,6 @@ class SearchFilterConverter(fab_filters.SQLAFilterConverter):
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """For autogenerate: what migrations 0003 and 0004 make beside the models (the search
     table and its FTS5 shadow tables, the trigram indexes, the request tally)."""
-    from app.requests.tally import TALLY_TABLE
-
     if not reflected or compare_to is not None:
         return True
     if type_ == "table":

@@ -30,7 +30,7 @@ from app.requests.models import (
 )
 from app.security import access
 from app.security import roles as R
-from app.timeutil import format_date, today_wita
+from app.timeutil import format_date, format_datetime, today_wita
 from app.workflow import relations, rules, service
 
 REQUIRED = DataRequired(message="Kolom ini wajib diisi.")
@@ -272,8 +272,6 @@ class RequestView(ModelView):
         if name == "priority":
             return PRIORITIES.get(value, value or "-")
         if isinstance(value, dt.datetime):
-            from app.timeutil import format_datetime
-
             return format_datetime(value)
         if isinstance(value, dt.date):
             return format_date(value)

@@ -27,6 +27,4 @@ def deploy_problems(app: Flask) -> list[str]:
     if "localhost" in config.get("APP_BASE_URL", "") or "127.0.0.1" in config.get(
             "APP_BASE_URL", ""):
         problems.append("APP_BASE_URL masih alamat lokal; tautan di email tidak akan bisa dibuka.")
-    if config.get("ACTION_PAUSE_SECONDS"):
-        problems.append("LAYANAN_TEST_ACTION_PAUSE menyala; itu hanya untuk pengujian.")
     return problems

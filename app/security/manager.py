@@ -15,9 +15,11 @@ from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurit
 from flask_appbuilder.security.sqla.models import PermissionView, Role
 from flask_appbuilder.security.views import UserDBModelView
 
+from app.common import drop_unused_routes
 from app.security import login_limits, sessions
 from app.security.hardening import log_security_event
 from app.security.models import AppUser
+from app.security.passwords import password_problems
 
 
 class AppUserDBModelView(UserDBModelView):
@@ -145,8 +147,6 @@ class SecurityManager(FabSecurityManager):
     userstatschartview = None  # FAB's login-count chart: not needed, and it 500s on bad input
 
     def register_views(self) -> None:
-        from app.common import drop_unused_routes
-
         for view in (self.userdbmodelview, self.rolemodelview, self.groupmodelview,
                      self.permissionmodelview, self.viewmenumodelview,
                      self.permissionviewmodelview):
@@ -202,8 +202,6 @@ class SecurityManager(FabSecurityManager):
     def add_user(self, username, first_name, last_name, email, role=None, password="",
                  hashed_password="", groups=None, commit=True):
         """Every way a user is made (UI, API, CLI, seed) meets the password policy."""
-        from app.security.passwords import password_problems
-
         if password and not hashed_password:
             problems = password_problems(password, username)
             if problems:

@@ -6,6 +6,10 @@ Views group their endpoints under one permission name per domain object
 
 from __future__ import annotations
 
+from flask import current_app
+
+from app.extensions import db
+
 # Role names, exactly as SPEC §2.
 ADMIN = "Admin"
 PEMOHON = "Pemohon"
@@ -174,4 +178,17 @@ def sync_roles(sm, exact: bool = False) -> dict[str, int]:
             for key in set(have) - wanted:
                 sm.del_permission_role(role, have[key])
         added[name] = count
+    return added
+
+
+def sync_all_roles(exact: bool = False) -> dict[str, int]:
+    """FAB's permissions for every view, then our roles on top of them."""
+    appbuilder = current_app.appbuilder
+    sm = appbuilder.sm
+    # FAB grants every permission to the admin role it finds; make sure it exists first.
+    for name in (sm.auth_role_admin, sm.auth_role_public):
+        sm.find_role(name) or sm.add_role(name)
+    appbuilder.add_permissions(update_perms=True)
+    added = sync_roles(appbuilder.sm, exact=exact)
+    db.session.commit()
     return added

@@ -1,0 +1,141 @@
+"""Helpers the test modules share: servers and ports, the loopback SMTP inbox, PDFs, query
+counts, the browser user. Fixtures live in conftest.py; workflow set-ups in workflow_helpers."""
+
+from __future__ import annotations
+
+import email
+import io
+import os
+import socket
+import struct
+import time
+import urllib.request
+import zlib
+from contextlib import contextmanager
+from email.message import Message
+from pathlib import Path
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+from sqlalchemy import event
+
+from app.extensions import db
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+# The README's pictures are refreshed on purpose (`make screenshots`); an ordinary run writes
+# its screenshots under test-artifacts/ and leaves the tracked ones alone.
+SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("README_SCREENSHOTS") == "1"
+         else ROOT / "test-artifacts" / "screenshots")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process, seconds: float = 30.0) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode()
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's name
+        message = email.message_from_bytes(envelope.content)
+        message["X-Rcpt"] = ",".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        return [m for m in self.messages if address in m["X-Rcpt"]]
+
+
+def tiny_png() -> bytes:
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    raw = b"\x00\xff\x00\x00" * 1
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+class Person:
+    """One user's browser session."""
+
+    def __init__(self, browser, base: str, username: str, shots: bool,
+                 viewport: tuple[int, int] = (1280, 900)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                           locale="id-ID")
+        self.page = self.context.new_page()
+        self.base, self.shots = base, shots
+        self.page.goto(f"{base}/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.locator("input[type=submit], button[type=submit]").first.click()
+        expect(self.page.locator("a[href='/logout/']").first).to_be_attached()
+
+    def go(self, path: str):
+        self.page.goto(self.base + path)
+        return self.page
+
+    def act(self, button: str, fill=None):
+        """Open an action's small form on the request page, fill it, send it."""
+        page = self.page
+        page.click(f"#btn-{button}")
+        modal = page.locator(f"#act-{button}")
+        expect(modal).to_be_visible()
+        if fill:
+            fill(modal)
+        modal.locator(f"#submit-{button}").click()
+        expect(page.locator(".alert-success")).to_be_visible()
+
+    def shot(self, name: str):
+        if self.shots:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+    def close(self):
+        self.context.close()
+
+
+def read_pdf(response) -> tuple[int, str]:
+    """(page count, all text with whitespace collapsed, so wrapped lines read as one)."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(text.split())
+
+
+@contextmanager
+def count_queries(app):
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def listener(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+DEMO_USERS = ["admin", "pemohon", "pemohon2", "kabid.pelayanan", "kasubag.umum", "kasi.pdsi",
+              "kabid.dalak", "it.budi", "it.sari", "pimpinan", "putu.dewi", "wayan.gunawan",
+              "rina.kusuma", "andi.pratama", "ketut.wartini", "gede.arimbawa", "sekretaris",
+              "kasubag.keuangan", "kabid.pm", "kabid.pengaduan"]
