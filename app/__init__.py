@@ -13,7 +13,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import timeutil
 from app.cli import register_cli
-from app.common import guard_actions
 from app.errors import init_errors
 from app.extensions import csrf, db, mail, migrate
 from app.health import bp as health_bp
@@ -144,7 +143,6 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    guard_actions(app)
     app.register_blueprint(health_bp)
     csrf.exempt(health_bp)
 

@@ -11,6 +11,13 @@ from app.extensions import db
 MESSAGE = "Nilai yang dikirim di luar batas yang diizinkan."
 
 
+def wants_json() -> bool:
+    """Whether an answer should be JSON: the REST API, a client that sent a bearer token or
+    a JSON body, or one that prefers JSON. Everyone else gets a page."""
+    return (request.path.startswith("/api/") or bool(request.headers.get("Authorization"))
+            or request.is_json or request.accept_mimetypes.best == "application/json")
+
+
 def _is_bad_value(error: Exception) -> bool:
     if isinstance(error, DataError):
         return True
@@ -42,6 +49,14 @@ def init_errors(app: Flask) -> None:
         db.session.rollback()
         if not _is_bad_value(error):
             raise error
-        if request.path.startswith("/api/"):
+        if wants_json():
             return jsonify(message=MESSAGE), 400
         return MESSAGE, 400
+
+
+def error_response(api, err):
+    """A domain error (status, message, per-field errors) as the API's JSON answer (SPEC §7)."""
+    body = {"message": err.message}
+    if err.errors:
+        body["errors"] = err.errors
+    return api.response(err.status, **body)

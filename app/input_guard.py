@@ -20,6 +20,8 @@ import prison
 from flask import Flask, current_app, jsonify, redirect, request
 from werkzeug.exceptions import HTTPException
 
+from app.errors import wants_json
+
 INT_LIMIT = 2**31 - 1
 MAX_JSON_BYTES = 1024 * 1024
 MAX_Q_LENGTH = 2000
@@ -186,12 +188,12 @@ def init_input_guard(app: Flask) -> None:
 
     @app.errorhandler(BadInput)
     def _bad_input(error: BadInput):
-        if request.path.startswith("/api/") or request.is_json:
+        if wants_json():
             return jsonify(message=error.description), error.code
         return error.description, error.code
 
     @app.errorhandler(413)
     def _too_large(_error):
-        if request.path.startswith("/api/") or request.is_json:
+        if wants_json():
             return jsonify(message=MESSAGES[413]), 413
         return MESSAGES[413], 413

@@ -15,7 +15,7 @@ from app.checklist.views import (
     IncidentApi,
     IncidentView,
 )
-from app.common import drop_unused_routes
+from app.fab_overrides import drop_unused_routes
 from app.notify.views import OutboxView
 from app.printing import register as register_printing
 from app.reports import register as register_reports

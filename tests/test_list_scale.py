@@ -10,8 +10,8 @@ import uuid
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import select, text, update
 
-from app.common import EagerSQLAInterface
 from app.extensions import db
+from app.fab_overrides import EagerSQLAInterface
 from app.requests.models import ImprovementRequest
 from tests.helpers import count_queries
 from tests.workflow_helpers import act, new_request, request_in, target_date, user
@@ -134,7 +134,7 @@ def test_remembered_units_of_a_head_are_forgotten_when_an_absence_is_recorded(ap
 def test_every_list_sorts_by_each_of_its_columns_on_every_page(app, login_as, ctx):
     """The deferred join and the read-from-the-end apply to every list on EagerSQLAInterface:
     each sortable column, both directions, first and last page, answers 200."""
-    from app.common import EagerSQLAInterface
+    from app.fab_overrides import EagerSQLAInterface
 
     client = login_as("admin")
     checked = []

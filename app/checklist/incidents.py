@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from app.checklist.models import Incident
+from app.checklist.schemas import action_taken_problem
 from app.extensions import db
 from app.security import access
 from app.security import roles as R
@@ -21,12 +22,9 @@ def resolve(incident: Incident, user, action_taken, now: dt.datetime) -> Inciden
         raise IncidentError(403, "Hanya Petugas IT atau Kasi PDSI yang menyelesaikan gangguan.")
     if incident.status == "resolved":
         raise IncidentError(409, "Gangguan ini sudah teratasi.")
-    if not isinstance(action_taken, str) or not action_taken.strip():
-        raise IncidentError(400, "Periksa kembali isian Anda.",
-                            {"action_taken": "Tindakan penanganan wajib diisi."})
-    if len(action_taken) > 5000:
-        raise IncidentError(400, "Periksa kembali isian Anda.",
-                            {"action_taken": "Maksimal 5000 karakter."})
+    problem = action_taken_problem(action_taken)
+    if problem:
+        raise IncidentError(400, "Periksa kembali isian Anda.", {"action_taken": problem})
     incident.action_taken = action_taken.strip()
     incident.recorded_by_id = user.id
     incident.resolved_at = now

@@ -105,8 +105,9 @@ class ChecklistEntry(Model):
     item_id: Mapped[int] = mapped_column(ForeignKey("check_item.id"), nullable=False, index=True)
     result: Mapped[Optional[str]] = mapped_column(String(12))
     value: Mapped[Optional[str]] = mapped_column(String(200))
-    note: Mapped[Optional[str]] = mapped_column(Text)
-    follow_up: Mapped[Optional[str]] = mapped_column(Text)
+    # What an officer writes beside one item: a line or two, not a report.
+    note: Mapped[Optional[str]] = mapped_column(Text, info={"max_length": 2000})
+    follow_up: Mapped[Optional[str]] = mapped_column(Text, info={"max_length": 2000})
     # What an automatic probe suggested when the round opened; the officer confirms.
     suggested_result: Mapped[Optional[str]] = mapped_column(String(12))
     suggested_value: Mapped[Optional[str]] = mapped_column(String(200))

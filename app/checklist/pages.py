@@ -22,10 +22,11 @@ from app.checklist.models import (
     ChecklistRound,
     Incident,
 )
-from app.common import current_actor, error_response
+from app.errors import error_response
 from app.extensions import db
 from app.security import access
 from app.security import roles as R
+from app.security.access import current_actor
 from app.timeutil import MONTHS_ID, parse_office_date, today_wita, utcnow
 
 ROUND_COLOURS = {"scheduled": "default", "open": "info", "done": "success", "late": "warning",

@@ -14,15 +14,15 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.checklist import calendar
-from app.checklist.models import RESULTS, CheckItem, ChecklistEntry, ChecklistRound
+from app.checklist.models import CheckItem, ChecklistEntry, ChecklistRound
 from app.checklist.probes import ProbeSpec, run_probes
+from app.checklist.schemas import VALUE_MAX, entry_errors
 from app.extensions import db, upsert_insert
 from app.security import access
 from app.security import roles as R
 from app.timeutil import format_date, to_wita, wita_to_utc
 
 FINAL = ("done", "late")
-VALUE_MAX, NOTE_MAX = 200, 2000
 
 
 @dataclass
@@ -122,52 +122,9 @@ def active_items() -> list[CheckItem]:
     ).scalars())
 
 
-def _text(value, limit: int, label: str, errors: dict, key: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        errors[key] = f"{label} harus berupa teks."
-        return None
-    value = value.strip()
-    if len(value) > limit:
-        errors[key] = f"{label} terlalu panjang (maksimal {limit} karakter)."
-    return value or None
-
-
 def validate_entries(entries, items: list[CheckItem]) -> dict[int, dict]:
     """One entry per active item; a fault needs a note (SPEC §4). Messages per field."""
-    if not isinstance(entries, list) or not entries:
-        raise ChecklistError(400, "Periksa kembali isian Anda.",
-                             {"entries": "Isi hasil pemeriksaan untuk setiap item."})
-    by_id = {item.id: item for item in items}
-    errors: dict[str, str] = {}
-    parsed: dict[int, dict] = {}
-    for index, entry in enumerate(entries):
-        key = f"entries.{index}"
-        if not isinstance(entry, dict):
-            errors[key] = "Setiap baris harus berupa objek."
-            continue
-        item_id = entry.get("item_id")
-        if not isinstance(item_id, int) or isinstance(item_id, bool) or item_id not in by_id:
-            errors[f"{key}.item_id"] = "Item pemeriksaan tidak dikenal atau tidak aktif."
-            continue
-        if item_id in parsed:
-            errors[f"{key}.item_id"] = f"Item '{by_id[item_id].name}' diisi lebih dari sekali."
-            continue
-        result = entry.get("result")
-        if result not in RESULTS:
-            errors[f"{key}.result"] = "Hasil harus ok, fault, atau not_checked."
-        value = _text(entry.get("value"), VALUE_MAX, "Nilai", errors, f"{key}.value")
-        note = _text(entry.get("note"), NOTE_MAX, "Keterangan", errors, f"{key}.note")
-        follow_up = _text(entry.get("follow_up"), NOTE_MAX, "Tindak lanjut", errors,
-                          f"{key}.follow_up")
-        if result == "fault" and not note:
-            errors[f"{key}.note"] = (f"Item '{by_id[item_id].name}' bergangguan: "
-                                     "keterangan wajib diisi.")
-        parsed[item_id] = {"result": result, "value": value, "note": note, "follow_up": follow_up}
-    missing = [item.name for item in items if item.id not in parsed]
-    if missing and not errors:
-        errors["entries"] = "Item belum diisi: " + ", ".join(missing)
+    parsed, errors = entry_errors(entries, items)
     if errors:
         raise ChecklistError(400, "Periksa kembali isian Anda.", errors)
     return parsed

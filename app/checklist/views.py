@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import SelectField
 
 from app.checklist import incidents
@@ -26,11 +23,13 @@ from app.checklist.models import (
     Incident,
 )
 from app.checklist.pages import ChecklistSubmitMixin
-from app.common import CheckedWritesMixin, EagerSQLAInterface, current_actor, error_response
+from app.checklist.schemas import check_item_field_errors, incident_field_errors
+from app.errors import error_response
 from app.extensions import db
-from app.requests.models import SimSystem
+from app.fab_overrides import CheckedWritesMixin, EagerSQLAInterface
 from app.security import access
 from app.security import roles as R
+from app.security.access import current_actor
 from app.timeutil import format_date, format_datetime, utcnow
 
 ITEM_LABELS = {
@@ -75,46 +74,6 @@ class CheckItemApi(CheckedWritesMixin, ModelRestApi):
 
     def write_errors(self, data, item):
         return check_item_field_errors(data, item)
-
-
-def check_item_field_errors(data, item: CheckItem | None) -> dict[str, list[str]]:
-    """What the database would refuse (an empty or taken code) or the checklist cannot use
-    (an unknown category or probe), per field in Indonesian; `item` is the one being edited."""
-    if not isinstance(data, dict):
-        return {}
-    errors: dict[str, list[str]] = {}
-    partial = item is not None
-
-    def given(name):
-        return not partial or name in data
-
-    for name, label, limit in (("code", "Kode", 40), ("name", "Nama", 200)):
-        if given(name):
-            value = data.get(name)
-            if not isinstance(value, str) or not value.strip():
-                errors[name] = [f"{label} wajib diisi."]
-            elif len(value) > limit:
-                errors[name] = [f"Maksimal {limit} karakter."]
-    code = data.get("code")
-    if "code" not in errors and isinstance(code, str) and code.strip():
-        taken = db.session.execute(select(CheckItem.id).where(CheckItem.code == code)).scalar()
-        if taken is not None and (item is None or taken != item.id):
-            errors["code"] = ["Kode sudah dipakai butir pemeriksaan lain."]
-    if given("category") and data.get("category") not in CATEGORIES:
-        errors["category"] = ["Kategori harus salah satu dari: " + ", ".join(CATEGORIES) + "."]
-    order = data.get("order")
-    if "order" in data and (not isinstance(order, int) or isinstance(order, bool)
-                            or not 0 <= order <= 10_000):
-        errors["order"] = ["Urutan harus bilangan 0 sampai 10000."]
-    kind = data.get("probe_kind", item.probe_kind if item else None) or None
-    if kind is not None and kind not in PROBE_KINDS:
-        errors["probe_kind"] = ["Pemeriksaan otomatis harus salah satu dari: " + ", ".join(
-            f"{code} ({label})" for code, label in PROBE_KINDS.items()) + "."]
-    elif kind is not None and not (data.get("probe_target",
-                                            item.probe_target if item else None) or ""):
-        errors["probe_target"] = [
-            "Sasaran pemeriksaan otomatis wajib diisi bila pemeriksaan otomatis dipilih."]
-    return errors
 
 
 class HolidayView(ModelView):
@@ -219,32 +178,6 @@ class IncidentView(ModelView):
         else:
             flash(gettext("Incident resolved."), "success")
         return redirect(url_for("IncidentView.show", pk=pk))
-
-
-def incident_field_errors(data, partial: bool) -> dict[str, list[str]]:
-    """What marshmallow lets through but the database or the office would not."""
-    if not isinstance(data, dict):
-        return {}
-    errors: dict[str, list[str]] = {}
-    if not partial or "description" in data:
-        if not isinstance(data.get("description"), str) or not data["description"].strip():
-            errors["description"] = ["Uraian kejadian wajib diisi."]
-    if not partial or "occurred_at" in data:
-        try:
-            moment = dt.datetime.fromisoformat(str(data.get("occurred_at")))
-            if not 2000 <= moment.year <= 2100:
-                raise ValueError
-        except ValueError:
-            errors["occurred_at"] = ["Waktu kejadian tidak valid (contoh 2026-12-01T10:15)."]
-    value = data.get("system_id")
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool)
-                              or not 0 < value < 2**31
-                              or db.session.get(SimSystem, value) is None):
-        errors["system_id"] = ["Sistem/modul tidak ditemukan."]
-    for name in ("description", "impact"):
-        if isinstance(data.get(name), str) and len(data[name]) > 5000:
-            errors[name] = ["Maksimal 5000 karakter."]
-    return errors
 
 
 def incident_edit_refusal(incident, user) -> str | None:

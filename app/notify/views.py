@@ -7,13 +7,14 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from app.fab_overrides import RowCheckedActions
 from app.notify.models import OUTBOX_STATES, Outbox
 from app.notify.sender import retry_now
 from app.security import roles as R
 from app.timeutil import format_datetime
 
 
-class OutboxView(ModelView):
+class OutboxView(RowCheckedActions, ModelView):
     datamodel = SQLAInterface(Outbox)
     class_permission_name = R.OUTBOX
     method_permission_name = {**R.VIEW_VERBS, "send_now": "act"}

@@ -11,14 +11,9 @@ permission object) and, for requests, the same row filter as the UI and the API.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NoReturn
 
-from flask import abort, current_app, jsonify, make_response, redirect, request
+from flask import make_response
 from flask_appbuilder import BaseView, expose
-from flask_jwt_extended import get_current_user, verify_jwt_in_request
-from flask_jwt_extended.exceptions import JWTExtendedException
-from flask_login import current_user
-from jwt.exceptions import PyJWTError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -34,56 +29,14 @@ from app.requests.models import (
 )
 from app.security import access
 from app.security import roles as R
+from app.security.gate import refuse, session_or_token
 from app.security.models import Unit
 from app.timeutil import parse_office_date, today_wita, utcnow, wita_to_utc
 from app.workflow import relations
 
-MESSAGES = {
-    400: "Format tanggal tidak valid; gunakan TTTT-BB-HH, misalnya 2033-03-07.",
-    401: "Silakan masuk terlebih dahulu.",
-    403: "Anda tidak berwenang mencetak formulir ini.",
-    404: "Data tidak ditemukan.",
-}
-
-
-# --- who asks -------------------------------------------------------------------------------
-
-
-def _token_sent() -> bool:
-    return bool(request.headers.get("Authorization"))
-
-
-def _fail(status: int) -> NoReturn:
-    """JSON for API clients (they sent a token), the usual error page for browsers."""
-    if _token_sent():
-        abort(make_response(jsonify(message=MESSAGES[status]), status))
-    abort(status)
-
-
-def authenticated_user():
-    """The user of the bearer token when one is sent, else of the browser session."""
-    if _token_sent():
-        try:
-            verify_jwt_in_request(optional=True)
-            return get_current_user()
-        except (JWTExtendedException, PyJWTError):
-            return None
-    if current_user.is_authenticated:
-        return current_user._get_current_object()
-    return None
-
-
-def permitted_user(permission_object: str):
-    """The user if they may read this form; else 401 / login redirect / 403."""
-    user = authenticated_user()
-    if user is None:
-        if _token_sent():
-            _fail(401)
-        abort(redirect(current_app.appbuilder.get_url_for_login_with(
-            request.full_path.rstrip("?"))))
-    if not current_app.appbuilder.sm._has_view_access(user, R.READ, permission_object):
-        _fail(403)
-    return user
+REFUSED = "Anda tidak berwenang mencetak formulir ini."
+BAD_DATE = "Format tanggal tidak valid; gunakan TTTT-BB-HH, misalnya 2033-03-07."
+NOT_FOUND = "Data tidak ditemukan."
 
 
 # --- what is printed ------------------------------------------------------------------------
@@ -168,29 +121,30 @@ class PrintView(BaseView):
     default_view = "checklist"
 
     @expose("/improvement_request/<int:pk>.pdf")
-    def improvement_request(self, pk: int):
-        return self._request_pdf(ImprovementRequest, R.IMPROVEMENT, pk)
+    @session_or_token(R.IMPROVEMENT, REFUSED)
+    def improvement_request(self, pk: int, user):
+        return self._request_pdf(ImprovementRequest, pk, user)
 
     @expose("/support_request/<int:pk>.pdf")
-    def support_request(self, pk: int):
-        return self._request_pdf(SupportRequest, R.SUPPORT, pk)
+    @session_or_token(R.SUPPORT, REFUSED)
+    def support_request(self, pk: int, user):
+        return self._request_pdf(SupportRequest, pk, user)
 
     @expose("/checklist/<day>.pdf")
-    def checklist(self, day: str):
-        permitted_user(R.ROUND)
+    @session_or_token(R.ROUND, REFUSED)
+    def checklist(self, day: str, user):
         date = parse_office_date(day)
         if date is None:
-            _fail(400)
+            refuse(400, BAD_DATE)
         forms = _forms()
         data = forms.checklist_pdf(load_checklist_day(date), utcnow())
         return pdf_response(data, _filename(forms.CHECKLIST_CODE, day))
 
     @staticmethod
-    def _request_pdf(model, permission_object: str, pk: int):
-        user = permitted_user(permission_object)
+    def _request_pdf(model, pk: int, user):
         req = load_request(model, pk, user)
         if req is None:
-            _fail(404)
+            refuse(404, NOT_FOUND)
         forms = _forms()
         data = forms.request_pdf(req, forms.request_signatories(req, first_kasi()), utcnow())
         return pdf_response(data, _filename(req.form_code, req.number or f"draf-{req.id}"))

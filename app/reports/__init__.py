@@ -8,26 +8,15 @@ from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
-import functools
 import tempfile
 
-from flask import (
-    current_app,
-    jsonify,
-    make_response,
-    redirect,
-    request,
-    send_file,
-    url_for,
-)
+from flask import current_app, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
-from flask_jwt_extended import verify_jwt_in_request
-from flask_login import current_user
-from markupsafe import escape
 
 import reports
 from app.security import roles as R
+from app.security.gate import refuse, session_or_token
 from app.timeutil import FIRST_YEAR, LAST_YEAR, parse_office_date, today_wita, utcnow
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -64,35 +53,7 @@ def presets(today: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
 
 
 def _refuse(status: int, message: str):
-    """An answer in Indonesian: JSON for API clients, a short page for the browser."""
-    if request.headers.get("Authorization") or request.accept_mimetypes.best == "application/json":
-        return make_response(jsonify(message=message), status)
-    page = (f"<!doctype html><html lang=id><meta charset=utf-8><title>{status}</title>"
-            f"<p>{escape(message)}</p><p><a href='{url_for('ReportsView.index')}'>"
-            "Kembali ke Laporan</a></p>")
-    return make_response(page, status)
-
-
-def session_or_token(view):
-    """Let in a browser session or an API bearer token (SPEC §7), with can_read on Reports."""
-
-    @functools.wraps(view)
-    def wrapper(self, *args, **kwargs):
-        sm = current_app.appbuilder.sm
-        if not current_user.is_authenticated:
-            verify_jwt_in_request(optional=True)  # a bad token answers 401 by itself
-        user = sm.current_user
-        if user is None or not user.is_active:
-            if request.headers.get("Authorization"):
-                return _refuse(401, "Silakan masuk terlebih dahulu.")
-            login = sm.auth_view.__class__.__name__ + ".login"
-            return redirect(url_for(login, next=request.url))
-        if not sm._has_view_access(user, R.READ, R.REPORTS):
-            return _refuse(403, "Anda tidak berwenang mengunduh laporan.")
-        return view(self, user, *args, **kwargs)
-
-    wrapper._permission_name = view.__name__  # FAB maps it through method_permission_name
-    return wrapper
+    refuse(status, message, back=("Kembali ke Laporan", url_for("ReportsView.index")))
 
 
 class ReportsView(BaseView):
@@ -116,19 +77,19 @@ class ReportsView(BaseView):
                                     default=presets(today)["this_month"])
 
     @expose("/<name>.xlsx")
-    @session_or_token
-    def download(self, user, name):
+    @session_or_token(R.REPORTS, "Anda tidak berwenang mengunduh laporan.")
+    def download(self, name, user):
         report = reports.REPORTS.get(name)
         if report is None:
-            return _refuse(404, "Laporan tidak dikenal.")
+            _refuse(404, "Laporan tidak dikenal.")
         if not report.allowed_for(user):
-            return _refuse(403, "Anda tidak berwenang mengunduh laporan ini.")
+            _refuse(403, "Anda tidak berwenang mengunduh laporan ini.")
         now = utcnow()
         try:
             start, end = parse_period(request.args.get("from"), request.args.get("to"),
                                       today_wita(now))
         except PeriodError as err:
-            return _refuse(400, str(err))
+            _refuse(400, str(err))
         handle = tempfile.TemporaryFile()  # constant memory: the file grows on disk
         try:
             reports.build_report(name, handle, start, end, user=user, now=now)

@@ -5,63 +5,25 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 
-from app.common import (
-    VISIBLE_REQUESTS,
-    CheckedWritesMixin,
-    EagerSQLAInterface,
-    current_actor,
-    error_response,
-)
-from app.extensions import db
+from app.errors import error_response
+from app.fab_overrides import CheckedWritesMixin
+from app.requests.listing import LIST_EAGER, VISIBLE_REQUESTS, RequestInterface
 from app.requests.models import (
-    PRIORITIES,
     ImprovementRequest,
-    SimSystem,
     SupportRequest,
-    SupportType,
 )
-from app.requests.views import LIST_EAGER, edit_refusal, fill_new_request
+from app.requests.schemas import edit_refusal, field_errors, fill_new_request
 from app.security import roles as R
+from app.security.access import current_actor
 from app.timeutil import today_wita
 from app.workflow import relations, service
+from app.workflow.vocabulary import Kind
 
 COMMON_COLUMNS = [
     "id", "number", "title", "status", "unit.id", "unit.name", "requester.id",
     "requester.username", "officer.id", "officer.username", "target_date", "submitted_at",
     "created_at", "version",
 ]
-
-
-TEXT_LIMITS = {"title": 200, "location": 200}
-REQUIRED = {
-    ImprovementRequest: ("title", "system_id", "current_condition", "proposed_improvement",
-                         "reason", "priority"),
-    SupportRequest: ("title", "support_type_id", "description"),
-}
-MASTER_LISTS = {"system_id": SimSystem, "support_type_id": SupportType}
-
-
-def field_errors(model, data, partial: bool) -> dict[str, list[str]]:
-    """Per-field Indonesian messages for what marshmallow does not know (required, lists)."""
-    if not isinstance(data, dict):
-        return {}  # FAB answers non-JSON bodies itself
-    errors: dict[str, list[str]] = {}
-    for name in REQUIRED[model]:
-        if (not partial or name in data) and data.get(name) in (None, ""):
-            errors[name] = ["Kolom ini wajib diisi."]
-    for name, value in data.items():
-        if isinstance(value, str) and len(value) > TEXT_LIMITS.get(name, 5000):
-            errors[name] = [f"Maksimal {TEXT_LIMITS.get(name, 5000)} karakter."]
-    if data.get("priority") not in (None, "") and data.get("priority") not in PRIORITIES:
-        errors["priority"] = ["Prioritas harus rendah, sedang, atau tinggi."]
-    for name, master in MASTER_LISTS.items():
-        value = data.get(name)
-        if value in (None, "") or name in errors:
-            continue
-        row = db.session.get(master, value) if isinstance(value, int) else None
-        if row is None or not row.active:
-            errors[name] = ["Pilihan tidak ditemukan atau tidak aktif."]
-    return errors
 
 
 class RequestApi(CheckedWritesMixin, ModelRestApi):
@@ -87,7 +49,7 @@ class RequestApi(CheckedWritesMixin, ModelRestApi):
     def write_errors(self, data, item):
         if item is None and not getattr(current_actor(), "unit_id", None):
             return {"unit": ["Akun Anda belum terdaftar pada unit kerja; hubungi Admin."]}
-        return field_errors(self.datamodel.obj, data, partial=item is not None)
+        return field_errors(self.kind, data, partial=item is not None)
 
     def edit_refusal(self, item):
         refusal = edit_refusal(item, current_actor())
@@ -153,15 +115,17 @@ class RequestApi(CheckedWritesMixin, ModelRestApi):
 
 class ImprovementRequestApi(RequestApi):
     resource_name = "improvement_request"
+    kind = Kind.IMPROVEMENT
     class_permission_name = R.IMPROVEMENT
-    datamodel = EagerSQLAInterface(ImprovementRequest, eager=LIST_EAGER)
+    datamodel = RequestInterface(ImprovementRequest, eager=LIST_EAGER)
     kind_columns = ["system_id", "current_condition", "proposed_improvement", "reason",
                     "priority", "desired_date"]
 
 
 class SupportRequestApi(RequestApi):
     resource_name = "support_request"
+    kind = Kind.SUPPORT
     class_permission_name = R.SUPPORT
-    datamodel = EagerSQLAInterface(SupportRequest, eager=LIST_EAGER)
+    datamodel = RequestInterface(SupportRequest, eager=LIST_EAGER)
     kind_columns = ["support_type_id", "description", "location", "needed_from", "needed_until"]
 

@@ -12,7 +12,6 @@ The search objects are not models: migrations create them, and autogenerate leav
 
 from __future__ import annotations
 
-from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla import filters as fab_filters
 from sqlalchemy import column, select, table
 
@@ -85,17 +84,6 @@ LITERAL_FILTERS = {
 
 def _with_literal_patterns(filter_list):
     return [LITERAL_FILTERS.get(f, f) for f in filter_list]
-
-
-class ColumnFilters(Filters):
-    """FAB's filter set, but a REST filter (`opr:ct`) takes the class this column's converter
-    gives for that operation. FAB looks `opr` up in a module-wide dict that the last filter
-    instance made anywhere writes to, so which "contains" ran depended on what was loaded."""
-
-    def add_filter(self, column_name, filter_class, value):
-        own = next((type(f) for f in self.filter_converter(self.datamodel).convert(column_name)
-                    if f.arg_name == filter_class.arg_name), filter_class)
-        return super().add_filter(column_name, own, value)
 
 
 class SearchFilterConverter(fab_filters.SQLAFilterConverter):

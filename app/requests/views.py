@@ -14,12 +14,12 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import DateField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from app.checklist import calendar
-from app.common import VISIBLE_REQUESTS, EagerSQLAInterface, current_actor
 from app.extensions import db
 from app.requests import attachments
+from app.requests.listing import LIST_EAGER, VISIBLE_REQUESTS, RequestInterface
 from app.requests.models import (
     PRIORITIES,
     Assignment,
@@ -28,13 +28,16 @@ from app.requests.models import (
     ServiceRequest,
     SupportRequest,
 )
+from app.requests.schemas import edit_refusal, fill_new_request, form_validators
+from app.schemas import REQUIRED_MESSAGE
 from app.security import access
 from app.security import roles as R
+from app.security.access import current_actor
 from app.timeutil import format_date, format_datetime, today_wita
 from app.workflow import relations, rules, service
+from app.workflow.vocabulary import Kind
 
-REQUIRED = DataRequired(message="Kolom ini wajib diisi.")
-LIST_EAGER = ("unit", "requester", "officer")
+REQUIRED = DataRequired(message=REQUIRED_MESSAGE)
 
 
 def status_label(code: str) -> str:
@@ -47,24 +50,6 @@ def status_badge(code: str) -> Markup:
         "in_progress": "primary", "obstacle_reported": "warning",
     }.get(code, "info")
     return Markup(f'<span class="label label-{css}">{escape(status_label(code))}</span>')
-
-
-def edit_refusal(req: ServiceRequest, user) -> str | None:
-    """Only the requester edits, and only a draft (SPEC §3)."""
-    if req.requester_id != user.id:
-        return "Hanya pemohon yang dapat mengubah permintaan ini."
-    if req.status != "draft":
-        return "Permintaan hanya dapat diubah selama berstatus Draf."
-    return None
-
-
-def fill_new_request(item: ServiceRequest, user) -> None:
-    """A new request is a draft of the requester's own unit (SPEC §3)."""
-    if not getattr(user, "unit_id", None):
-        raise ValueError("Akun Anda belum terdaftar pada unit kerja; hubungi Admin.")
-    item.requester_id = user.id
-    item.unit_id = item.unit_id or user.unit_id
-    item.status = "draft"
 
 
 # Per kind: the form's fields in the order of the paper form, with their labels.
@@ -280,7 +265,7 @@ class RequestView(ModelView):
 
 class ImprovementRequestView(RequestView):
     kind = "improvement"
-    datamodel = EagerSQLAInterface(ImprovementRequest, eager=LIST_EAGER)
+    datamodel = RequestInterface(ImprovementRequest, eager=LIST_EAGER)
     class_permission_name = R.IMPROVEMENT
     list_title = _l("Improvement requests (FM-01)")
     add_title = _l("New improvement request")
@@ -291,13 +276,7 @@ class ImprovementRequestView(RequestView):
     edit_columns = add_columns
     add_form_query_rel_fields = {"system": [["active", FilterEqual, True]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
-    validators_columns = {
-        "system": [REQUIRED],
-        "title": [REQUIRED, Length(max=200, message="Maksimal 200 karakter.")],
-        "current_condition": [REQUIRED, Length(max=5000, message="Maksimal 5000 karakter.")],
-        "proposed_improvement": [REQUIRED, Length(max=5000, message="Maksimal 5000 karakter.")],
-        "reason": [REQUIRED, Length(max=5000, message="Maksimal 5000 karakter.")],
-    }
+    validators_columns = form_validators(Kind.IMPROVEMENT, {"system_id": "system"})
     add_form_extra_fields = {
         "priority": SelectField(
             _l("Priority"), choices=list(PRIORITIES.items()), default="sedang",
@@ -315,7 +294,7 @@ class ImprovementRequestView(RequestView):
 
 class SupportRequestView(RequestView):
     kind = "support"
-    datamodel = EagerSQLAInterface(SupportRequest, eager=LIST_EAGER)
+    datamodel = RequestInterface(SupportRequest, eager=LIST_EAGER)
     class_permission_name = R.SUPPORT
     list_title = _l("Support requests (FM-03)")
     add_title = _l("New support request")
@@ -326,12 +305,7 @@ class SupportRequestView(RequestView):
     edit_columns = add_columns
     add_form_query_rel_fields = {"support_type": [["active", FilterEqual, True]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
-    validators_columns = {
-        "support_type": [REQUIRED],
-        "title": [REQUIRED, Length(max=200, message="Maksimal 200 karakter.")],
-        "description": [REQUIRED, Length(max=5000, message="Maksimal 5000 karakter.")],
-        "location": [Length(max=200, message="Maksimal 200 karakter.")],
-    }
+    validators_columns = form_validators(Kind.SUPPORT, {"support_type_id": "support_type"})
     add_form_extra_fields = {
         "description": TextAreaField(_l("Description"), widget=BS3TextAreaFieldWidget()),
     }

@@ -3,7 +3,7 @@ Kabid's absence, row visibility — are in `app.workflow.relations`."""
 
 from __future__ import annotations
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import select
 
@@ -47,3 +47,8 @@ def users_with_role(name: str) -> list[AppUser]:
     return list(db.session.execute(
         select(AppUser).where(AppUser.id.in_(active_user_ids(name))).order_by(AppUser.id)
     ).scalars())
+
+
+def current_actor():
+    """The logged-in user, from the browser session or the API's JWT."""
+    return current_app.appbuilder.sm.current_user

@@ -6,6 +6,7 @@ import secrets
 
 from flask import Flask, current_app, g, jsonify, render_template, request, session
 
+from app.errors import wants_json
 from app.extensions import db
 from app.security.models import SecurityLog
 from app.timeutil import utcnow
@@ -56,7 +57,7 @@ def init_hardening(app: Flask) -> None:
 
     @app.errorhandler(429)
     def _too_many(error):
-        if request.path.startswith("/api/") or request.is_json:
+        if wants_json():
             return jsonify(message=BLOCKED_MESSAGE), 429
         appbuilder = current_app.appbuilder
         return render_template("errors/429.html", appbuilder=appbuilder,

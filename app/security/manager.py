@@ -12,17 +12,21 @@ from flask_appbuilder.security.sqla.apis import (
 )
 from flask_appbuilder.security.sqla.apis import UserApi as FabUserApi
 from flask_appbuilder.security.sqla.manager import SecurityManager as FabSecurityManager
-from flask_appbuilder.security.sqla.models import PermissionView, Role
 from flask_appbuilder.security.views import UserDBModelView
 
-from app.common import drop_unused_routes
+from app.fab_overrides import (
+    CachedPermissions,
+    RowCheckedActions,
+    RowCheckedRoleModelView,
+    drop_unused_routes,
+)
 from app.security import login_limits, sessions
 from app.security.hardening import log_security_event
 from app.security.models import AppUser
 from app.security.passwords import password_problems
 
 
-class AppUserDBModelView(UserDBModelView):
+class AppUserDBModelView(RowCheckedActions, UserDBModelView):
     list_columns = ["first_name", "last_name", "username", "unit", "roles", "active"]
     show_fieldsets = [
         (
@@ -139,9 +143,10 @@ SECURITY_APIS = ("permission_api", "role_api", "user_api", "view_menu_api",
                  "permission_view_menu_api", "group_api")
 
 
-class SecurityManager(FabSecurityManager):
+class SecurityManager(CachedPermissions, FabSecurityManager):
     user_model = AppUser
     userdbmodelview = AppUserDBModelView
+    rolemodelview = RowCheckedRoleModelView
     permission_view_menu_api = PermissionViewMenuApi
     user_api = UserApi
     userstatschartview = None  # FAB's login-count chart: not needed, and it 500s on bad input
@@ -213,37 +218,3 @@ class SecurityManager(FabSecurityManager):
         return super().add_user(username, first_name, last_name, email, role,
                                 password=password, hashed_password=hashed_password,
                                 groups=groups, commit=commit)
-
-    def _role_permissions(self, roles) -> set[tuple[str, str]]:
-        """All (permission, view) pairs of the roles, once per request (FAB asks per menu entry)."""
-        role_ids = tuple(sorted(role.id for role in roles if role.name not in self.builtin_roles))
-        cache = g.setdefault("_perm_cache", {}) if has_request_context() else {}
-        if role_ids not in cache:
-            rows = (
-                self.session.query(self.permission_model.name, self.viewmenu_model.name)
-                .select_from(PermissionView)
-                .join(PermissionView.permission)
-                .join(PermissionView.view_menu)
-                .join(PermissionView.role)
-                .filter(Role.id.in_(role_ids))
-                .all()
-            ) if role_ids else []
-            cache[role_ids] = {(perm, view) for perm, view in rows}
-        return cache[role_ids]
-
-    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
-        roles = self.get_user_roles(user)
-        if any(
-            role.name in self.builtin_roles
-            and self._has_access_builtin_roles(role, permission_name, view_name)
-            for role in roles
-        ):
-            return True
-        return (permission_name, view_name) in self._role_permissions(roles)
-
-    def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
-        roles = [self.get_public_role()] if user is None else self.get_user_roles(user)
-        roles = [role for role in roles if role is not None]
-        granted = self._role_permissions(roles)
-        names = view_menus_name or {view for _, view in granted}
-        return {name for name in names if (permission_name, name) in granted}

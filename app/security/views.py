@@ -17,10 +17,11 @@ from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired
 from wtforms.widgets import DateInput
 
-from app.common import CheckedWritesMixin, EagerSQLAInterface, current_actor
 from app.extensions import db
+from app.fab_overrides import CheckedWritesMixin, EagerSQLAInterface
 from app.security import absences
 from app.security import roles as R
+from app.security.access import current_actor
 from app.security.audit import event_label
 from app.security.models import ABSENCE_KINDS, Absence, SecurityLog, Unit
 from app.timeutil import format_date, format_datetime, parse_office_date, today_wita, utcnow

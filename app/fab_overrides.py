@@ -1,0 +1,291 @@
+"""Every place Layanan TI reaches into Flask-AppBuilder beyond its documented extension points.
+
+FAB 5 leaves some things to its internals: how a list is queried and counted, how a REST
+filter finds its class, how @action routes fetch rows, how permissions are looked up per
+menu entry. The overrides for them live here, and only here. `OVERRIDDEN` names each FAB
+method we replace with the signature we replaced; `tests/test_fab_overrides.py` fails when
+FAB's version or one of those signatures changes, so an upgrade starts by reading this file.
+"""
+
+from __future__ import annotations
+
+from flask import abort, g, has_request_context, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.models.filters import Filters
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.sqla.models import PermissionView, Role
+from flask_appbuilder.security.views import RoleModelView
+from flask_login import current_user
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.requests.search import SearchFilterConverter
+
+# The FAB release these overrides were written and checked against.
+FAB_VERSION = "5.3.0"
+
+# (module, class, method): the signature FAB had when we replaced or wrapped it.
+OVERRIDDEN = {
+    ("flask_appbuilder.models.sqla.interface", "SQLAInterface", "apply_all"):
+        "(self, query: 'Query', filters: 'Optional[Filters]' = None, order_column: 'str' = '', order_direction: 'str' = '', page: 'Optional[int]' = None, page_size: 'Optional[int]' = None, select_columns: 'Optional[list[str]]' = None, outer_default_load: 'bool' = False) -> 'Query'",
+    ("flask_appbuilder.models.sqla.interface", "SQLAInterface", "query_count"):
+        "(self, query: 'Query', filters: 'Optional[Filters]' = None, select_columns: 'Optional[list[str]]' = None) -> 'int'",
+    ("flask_appbuilder.models.sqla.interface", "SQLAInterface", "query"):
+        "(self, filters: 'Optional[Filters]' = None, order_column: 'str' = '', order_direction: 'str' = '', page: 'Optional[int]' = None, page_size: 'Optional[int]' = None, select_columns: 'Optional[list[str]]' = None, outer_default_load: 'bool' = False) -> 'Tuple[int, list[Model]]'",
+    ("flask_appbuilder.models.sqla.interface", "SQLAInterface", "get_filters"):
+        "(self, search_columns=None, search_filters=None)",
+    ("flask_appbuilder.models.filters", "Filters", "add_filter"):
+        "(self, column_name: str, filter_class: flask_appbuilder.models.filters.BaseFilter, value: str)",
+    ("flask_appbuilder.api", "ModelRestApi", "post_headless"):
+        "(self) -> 'Response'",
+    ("flask_appbuilder.api", "ModelRestApi", "put_headless"):
+        "(self, pk: 'ModelKeyType') -> 'Response'",
+    ("flask_appbuilder.views", "ModelView", "action"):
+        "(self, name, pk)",
+    ("flask_appbuilder.views", "ModelView", "action_post"):
+        "(self)",
+    ("flask_appbuilder.security.sqla.manager", "SecurityManager", "_has_view_access"):
+        "(self, user: 'object', permission_name: 'str', view_name: 'str') -> 'bool'",
+    ("flask_appbuilder.security.sqla.manager", "SecurityManager", "_get_user_permission_view_menus"):
+        "(self, user: 'object', permission_name: 'str', view_menus_name: 'List[str]') -> 'Set[str]'",
+}
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+class EagerSQLAInterface(SQLAInterface):
+    """FAB's SQLAInterface, with the list queries a big table needs.
+
+    - A page is found from the indexes first (its ids, in a subquery), then only its rows
+      are read, with the relations named in `eager`: many-to-one ones joined into the same
+      statement, others in one statement per relation (no query per row).
+    - A COUNT a subclass knows without counting comes from `fast_count` (the request
+      tally); any other COUNT runs over the filtered table alone, without the joins of the
+      API's dotted columns (all many-to-one, so they cannot change the count).
+    - Text filters take the typed text literally; "contains" on a request's number or title
+      is answered by a trigram index (app.requests.search).
+    - A page past the middle is read from the other end: the order is reversed (FAB adds the
+      primary key as a tie-breaker, so the order is total and NULLs flip with it on SQLite
+      and PostgreSQL), the offset counted from the end, and the rows turned back. The last
+      page costs what the first does instead of reading every row before it.
+    """
+
+    filter_converter_class = SearchFilterConverter
+
+    def __init__(self, obj, eager: tuple[str, ...] = (), session=None):
+        super().__init__(obj, session=session)
+        self.eager = eager
+
+    def get_filters(self, search_columns=None, search_filters=None):
+        return ColumnFilters(self.filter_converter_class, self,
+                             search_columns=search_columns or [], search_filters=search_filters)
+
+    def apply_all(self, query, *args, **kwargs):
+        select_columns = kwargs.get("select_columns") or (args[5] if len(args) > 5 else None)
+        query = super().apply_all(query, *args, **kwargs)
+        # With select_columns (the REST API) FAB joins the relations itself.
+        return query if select_columns else self._with_eager(query)
+
+    def _with_eager(self, query):
+        if not self.eager:
+            return query
+        return query.options(*(
+            joinedload(getattr(self.obj, rel)) if self.is_relation_many_to_one(rel)
+            else selectinload(getattr(self.obj, rel))
+            for rel in self.eager
+        ))
+
+    def query_count(self, query, filters=None, select_columns=None) -> int:
+        known = self.fast_count(filters)
+        if known is not None:
+            return known
+        counted = self.session.query(func.count()).select_from(self.obj)
+        return self.apply_filters(counted, filters).scalar()
+
+    def fast_count(self, filters) -> int | None:
+        """A count known without counting (a subclass's tally), or None."""
+        return None
+
+    def query(self, filters=None, order_column="", order_direction="", page=None,
+              page_size=None, select_columns=None, outer_default_load=False):
+        count = self.query_count(None, filters, select_columns)
+        if select_columns and self.exists_col_to_many(select_columns):
+            # FAB pages an inner query and joins the collections outside it: leave it be.
+            return count, self._rows(super().apply_all(
+                self.session.query(self.obj), filters, order_column, order_direction, page,
+                page_size, select_columns, outer_default_load))
+        direction, offset, limit, backwards = self._page_plan(
+            count, order_column, order_direction, page, page_size)
+        if select_columns:  # the REST API: FAB's own joins for the dotted columns
+            query = super().apply_all(self.session.query(self.obj), filters, order_column,
+                                      direction, None, None, select_columns, outer_default_load)
+            query = self._paginate(query, offset, limit)
+        else:
+            # A deferred join: the page's ids come from the indexes alone, then only those
+            # rows are read, with their many-to-one relations joined.
+            ids = super().apply_all(self.session.query(self.obj.id), filters, order_column,
+                                    direction)
+            ids = self._paginate(ids, offset, limit).subquery()
+            query = self.session.query(self.obj).join(ids, ids.c.id == self.obj.id)
+            query = self.apply_order_by(query, order_column, direction, add_pk=True)
+            query = self._with_eager(query)
+        rows = self._rows(query)
+        return count, rows[::-1] if backwards else rows
+
+    @staticmethod
+    def _page_plan(count, order_column, order_direction, page, page_size):
+        """(direction, offset, limit, backwards): past the middle, read from the other end."""
+        offset = (page or 0) * (page_size or 0)
+        if page_size and order_column and count // 2 < offset < count:
+            after = count - offset - page_size  # rows after this page in the asked order
+            reverse = "desc" if order_direction == "asc" else "asc"
+            return reverse, max(after, 0), page_size + min(after, 0), True
+        return order_direction, offset, page_size, False
+
+    @staticmethod
+    def _paginate(query, offset, limit):
+        if offset:
+            query = query.offset(offset)
+        if limit:
+            query = query.limit(limit)
+        return query
+
+    def _rows(self, query) -> list:
+        rows = query.all()
+        name = self.obj.__name__
+        if rows and hasattr(rows[0], name):
+            return [getattr(row, name) for row in rows]
+        return rows
+
+
+class ColumnFilters(Filters):
+    """FAB's filter set, but a REST filter (`opr:ct`) takes the class this column's converter
+    gives for that operation. FAB looks `opr` up in a module-wide dict that the last filter
+    instance made anywhere writes to, so which "contains" ran depended on what was loaded."""
+
+    def add_filter(self, column_name, filter_class, value):
+        own = next((type(f) for f in self.filter_converter(self.datamodel).convert(column_name)
+                    if f.arg_name == filter_class.arg_name), filter_class)
+        return super().add_filter(column_name, own, value)
+
+
+# --- writes through the REST API ------------------------------------------------------------
+
+class CheckedWritesMixin:
+    """For a ModelRestApi: POST and PUT answer 404, 403/409 (an edit this user may not make)
+    or 400 with a message per field in Indonesian before FAB writes anything."""
+
+    def write_errors(self, data, item) -> dict[str, list[str]]:
+        """Per-field problems of a create (`item` None) or an edit of `item`."""
+        return {}
+
+    def edit_refusal(self, item) -> tuple[int, str] | None:
+        """(status, message) when this user may not edit `item` at all."""
+        return None
+
+    def post_headless(self):
+        errors = self.write_errors(request.get_json(silent=True), None)
+        if errors:
+            return self.response_400(message=errors)
+        return super().post_headless()
+
+    def put_headless(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        refusal = self.edit_refusal(item)
+        if refusal:
+            return self.response(refusal[0], message=refusal[1])
+        errors = self.write_errors(request.get_json(silent=True), item)
+        if errors:
+            return self.response_400(message=errors)
+        return super().put_headless(pk)
+
+
+# --- @action routes ---------------------------------------------------------------------------
+
+class RowCheckedActions:
+    """FAB's @action routes fetch rows without `base_filters` and crash on unknown ids
+    (STYLE.md fact 2). Here, before FAB's route runs: the action exists, this user holds its
+    permission, and every id is a row this user may see (404 otherwise). Every registered
+    view that declares an action carries this mixin (tests/test_fab_overrides.py)."""
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name, pk):
+        refusal = self._refuse_action(name, [pk])
+        return refusal or super().action(name, pk)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self):
+        refusal = self._refuse_action(request.form.get("action"), request.form.getlist("rowid"))
+        return refusal or super().action_post()
+
+    def _refuse_action(self, name, ids):
+        if name not in self.actions:
+            abort(404)
+        permission = self.get_action_permission_name(name)
+        if not self.appbuilder.sm.has_access(permission, self.class_permission_name):
+            if not current_user.is_authenticated:  # FAB would flash; send to the login page
+                return redirect(url_for(self.appbuilder.sm.auth_view.endpoint + ".login"))
+            abort(403)
+        if not ids or any(self.datamodel.get(pk, self._base_filters) is None for pk in ids):
+            abort(404)
+        return None
+
+
+class RowCheckedRoleModelView(RowCheckedActions, RoleModelView):
+    """FAB's role list, whose 'copy role' action goes through the check above."""
+
+
+def drop_unused_routes(view_class):
+    """Turn off FAB routes a view does not use; they answer 500 to names they do not know.
+
+    /download/<filename> serves FAB file columns (we have none); /action and /action_post
+    serve @action methods, so they stay only on views that declare one.
+    """
+    has_actions = any(getattr(getattr(view_class, name, None), "_action", None)
+                      for name in dir(view_class))
+    unused = {"download"} | (set() if has_actions else {"action", "action_post"})
+    view_class.exclude_route_methods = set(view_class.exclude_route_methods) | unused
+    return view_class
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+class CachedPermissions:
+    """For the security manager: a role's permissions read once per request, not per menu entry
+    (STYLE.md fact 7: FAB asks the database about every entry of the menu)."""
+
+    def _role_permissions(self, roles) -> set[tuple[str, str]]:
+        """All (permission, view) pairs of the roles, once per request (FAB asks per menu entry)."""
+        role_ids = tuple(sorted(role.id for role in roles if role.name not in self.builtin_roles))
+        cache = g.setdefault("_perm_cache", {}) if has_request_context() else {}
+        if role_ids not in cache:
+            rows = (
+                self.session.query(self.permission_model.name, self.viewmenu_model.name)
+                .select_from(PermissionView)
+                .join(PermissionView.permission)
+                .join(PermissionView.view_menu)
+                .join(PermissionView.role)
+                .filter(Role.id.in_(role_ids))
+                .all()
+            ) if role_ids else []
+            cache[role_ids] = {(perm, view) for perm, view in rows}
+        return cache[role_ids]
+
+    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
+        roles = self.get_user_roles(user)
+        if any(
+            role.name in self.builtin_roles
+            and self._has_access_builtin_roles(role, permission_name, view_name)
+            for role in roles
+        ):
+            return True
+        return (permission_name, view_name) in self._role_permissions(roles)
+
+    def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
+        roles = [self.get_public_role()] if user is None else self.get_user_roles(user)
+        roles = [role for role in roles if role is not None]
+        granted = self._role_permissions(roles)
+        names = view_menus_name or {view for _, view in granted}
+        return {name for name in names if (permission_name, name) in granted}

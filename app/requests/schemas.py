@@ -1,0 +1,95 @@
+"""What a request form must hold (FM-01, FM-03), for the form and for the API alike.
+
+One schema per kind (marshmallow): required fields, lengths read from the columns, the
+priority's choices and the master lists' active rows, each with its Indonesian message.
+The API answers its errors before FAB writes anything (`RequestApi.write_errors`); the web
+form takes its validators from the same schema (`form_validators`). Who may edit a request,
+and what a new one is, are here too (SPEC §3).
+"""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields
+from marshmallow.validate import Length, OneOf
+from wtforms.validators import DataRequired
+from wtforms.validators import Length as FormLength
+
+from app.extensions import db
+from app.requests.models import PRIORITIES, ServiceRequest, SimSystem, SupportType
+from app.schemas import REQUIRED_MESSAGE, FormSchema, text, value
+
+SR = ServiceRequest
+INACTIVE_CHOICE = "Pilihan tidak ditemukan atau tidak aktif."
+
+
+def _active(master):
+    """A master list's id (system, support type): an active row of it."""
+
+    def check(given):
+        row = db.session.get(master, given) if isinstance(given, int) else None
+        if row is None or not row.active:
+            raise ValidationError(INACTIVE_CHOICE)
+
+    return check
+
+
+class ImprovementSchema(FormSchema):
+    """FM-01: what needs improving, how, and why."""
+
+    title = text(SR.title, required=True)
+    system_id = value(required=True, validate=_active(SimSystem))
+    current_condition = text(SR.current_condition, required=True)
+    proposed_improvement = text(SR.proposed_improvement, required=True)
+    reason = text(SR.reason, required=True)
+    priority = value(required=True, validate=OneOf(
+        PRIORITIES, error="Prioritas harus rendah, sedang, atau tinggi."))
+
+
+class SupportSchema(FormSchema):
+    """FM-03: what help is needed, where."""
+
+    title = text(SR.title, required=True)
+    support_type_id = value(required=True, validate=_active(SupportType))
+    description = text(SR.description, required=True)
+    location = text(SR.location)
+
+
+SCHEMAS = {"improvement": ImprovementSchema(), "support": SupportSchema()}
+
+
+def field_errors(kind: str, data, partial: bool) -> dict[str, list[str]]:
+    """Per-field Indonesian messages for a create (`partial` False) or an edit."""
+    return SCHEMAS[kind].errors_of(data, partial=partial)
+
+
+def form_validators(kind: str, relation_names: dict[str, str]) -> dict[str, list]:
+    """WTForms validators for the web form's text and master-list fields, from the same
+    schema: `relation_names` maps a foreign key (system_id) to the form's field (system)."""
+    validators: dict[str, list] = {}
+    for name, field in SCHEMAS[kind].fields.items():
+        if not (isinstance(field, fields.String) or name in relation_names):
+            continue  # a select with its own choices (priority)
+        rules = [DataRequired(message=REQUIRED_MESSAGE)] if field.metadata["required"] else []
+        rules += [FormLength(max=v.max, message=v.error) for v in field.validators
+                  if isinstance(v, Length)]
+        if rules:
+            validators[relation_names.get(name, name)] = rules
+    return validators
+
+
+def edit_refusal(req: ServiceRequest, user) -> str | None:
+    """Only the requester edits, and only a draft (SPEC §3)."""
+    if req.requester_id != user.id:
+        return "Hanya pemohon yang dapat mengubah permintaan ini."
+    if req.status != "draft":
+        return "Permintaan hanya dapat diubah selama berstatus Draf."
+    return None
+
+
+def fill_new_request(item: ServiceRequest, user) -> None:
+    """A new request is a draft of the requester's own unit (SPEC §3)."""
+    if not getattr(user, "unit_id", None):
+        raise ValueError("Akun Anda belum terdaftar pada unit kerja; hubungi Admin.")
+    item.requester_id = user.id
+    item.unit_id = item.unit_id or user.unit_id
+    item.status = "draft"
