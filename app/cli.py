@@ -14,7 +14,7 @@ import reports as xlsx_reports
 from app import backup, jobs
 from app.checklist import calendar
 from app.extensions import db
-from app.requests import tally
+from app.requests import search, tally
 from app.security.deploy_check import deploy_problems
 from app.security.roles import sync_all_roles
 from app.timeutil import parse_now, to_wita
@@ -33,6 +33,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(check_deploy)
     app.cli.add_command(backup_cli)
     app.cli.add_command(report_command)
+    app.cli.add_command(repair_search)
 
 
 @click.command("init-roles")
@@ -155,3 +156,17 @@ def report_command(name, start, end, output, username, now_text) -> None:
             raise click.UsageError(f"{username} tidak berwenang atas laporan {name}.")
     xlsx_reports.build_report(name, output, start, end, user=user, now=parse_now(now_text))
     click.echo(f"Laporan {name} ({start} s.d. {end}) ditulis ke {output}.")
+
+
+@click.command("repair-search")
+@with_appcontext
+def repair_search() -> None:
+    """Create the text-search indexes a database lacks (pg_trgm installed after the upgrade)."""
+    try:
+        created = search.repair()
+    except search.RepairError as err:
+        raise click.ClickException(str(err)) from None
+    if created:
+        click.echo("Indeks pencarian dibuat: " + ", ".join(created) + ".")
+    else:
+        click.echo("Indeks pencarian sudah lengkap.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from app.extensions import db
 from app.requests import tally
@@ -145,3 +145,24 @@ def test_recount_repairs_a_tally_made_wrong_behind_the_triggers(app, ctx):
     assert result.exit_code == 0 and "dihitung ulang" in result.output, result.output
     db.session.expire_all()
     assert_exact()
+
+
+def test_repair_search_adds_the_trigram_indexes_a_database_lacks(app, ctx, backend):
+    """A PostgreSQL upgraded before pg_trgm was there has no trigram indexes (migration 0003
+    goes on without them); `flask repair-search` adds them, and says when nothing is missing."""
+    runner = app.test_cli_runner()
+    names = ("ix_request_number_trgm", "ix_request_title_trgm")
+    if backend == "postgresql":
+        for name in names:
+            db.session.execute(text(f"DROP INDEX IF EXISTS {name}"))
+        db.session.commit()
+        result = runner.invoke(args=["repair-search"])
+        assert result.exit_code == 0, result.output
+        assert "Indeks pencarian dibuat: ix_request_number_trgm, ix_request_title_trgm." in \
+            result.output
+        present = set(db.session.execute(text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'service_request'")).scalars())
+        assert set(names) <= present
+    result = runner.invoke(args=["repair-search"])
+    assert result.exit_code == 0, result.output
+    assert "Indeks pencarian sudah lengkap." in result.output

@@ -13,8 +13,10 @@ The search objects are not models: migrations create them, and autogenerate leav
 from __future__ import annotations
 
 from flask_appbuilder.models.sqla import filters as fab_filters
-from sqlalchemy import column, select, table
+from sqlalchemy import column, select, table, text
+from sqlalchemy.exc import DBAPIError
 
+from app.extensions import db
 from app.requests.tally import TALLY_TABLE
 
 SEARCH_TABLE = "request_search"
@@ -108,33 +110,52 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     return True
 
 
-# --- DDL, for migration 0003 --------------------------------------------------------------
+# --- repair: the trigram indexes of a database where pg_trgm came late ------------------------
 
-SQLITE_DDL = [
-    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(number, title, "
-    "content='service_request', content_rowid='id', tokenize='trigram')",
-    f"CREATE TRIGGER {SEARCH_TABLE}_ai AFTER INSERT ON service_request BEGIN "
-    f"INSERT INTO {SEARCH_TABLE}(rowid, number, title) VALUES (new.id, new.number, new.title); "
-    "END",
-    f"CREATE TRIGGER {SEARCH_TABLE}_ad AFTER DELETE ON service_request BEGIN "
-    f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rowid, number, title) "
-    "VALUES ('delete', old.id, old.number, old.title); END",
-    f"CREATE TRIGGER {SEARCH_TABLE}_au AFTER UPDATE OF number, title ON service_request BEGIN "
-    f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rowid, number, title) "
-    "VALUES ('delete', old.id, old.number, old.title); "
-    f"INSERT INTO {SEARCH_TABLE}(rowid, number, title) VALUES (new.id, new.number, new.title); "
-    "END",
-    f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}) VALUES ('rebuild')",
-]
-SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_au",
-    f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_ad",
-    f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_ai",
-    f"DROP TABLE IF EXISTS {SEARCH_TABLE}",
-]
 POSTGRESQL_DDL = [
     f"CREATE INDEX IF NOT EXISTS ix_request_{name}_trgm ON service_request "
     f"USING gin ({name} gin_trgm_ops)"
     for name in INDEXED_COLUMNS
 ]
 POSTGRESQL_DROP = [f"DROP INDEX IF EXISTS {name}" for name in TRIGRAM_INDEXES]
+
+
+class RepairError(Exception):
+    pass
+
+
+def missing_indexes() -> list[str]:
+    """The search's index objects this database lacks (migration 0003 made them, or skipped
+    the trigram indexes when pg_trgm could not be created)."""
+    bind = db.session.connection()
+    if bind.dialect.name == "postgresql":
+        present = set(bind.execute(text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'service_request'")).scalars())
+        return [name for name in TRIGRAM_INDEXES if name not in present]
+    present = set(bind.execute(text(
+        "SELECT name FROM sqlite_master WHERE name = :name"), {"name": SEARCH_TABLE}).scalars())
+    return [] if SEARCH_TABLE in present else [SEARCH_TABLE]
+
+
+def repair() -> list[str]:
+    """Create what `missing_indexes` names; returns what was created. PostgreSQL needs the
+    pg_trgm extension, which this creates when the database user may (a trusted extension)."""
+    missing = missing_indexes()
+    if not missing:
+        return []
+    bind = db.session.connection()
+    if bind.dialect.name != "postgresql":
+        raise RepairError(f"Tabel pencarian {SEARCH_TABLE} tidak ada; jalankan `flask db upgrade`.")
+    try:
+        with db.session.begin_nested():
+            bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DBAPIError as err:
+        db.session.rollback()
+        raise RepairError(
+            "Ekstensi pg_trgm tidak dapat dibuat oleh pengguna basis data ini "
+            f"({str(err.orig).splitlines()[0]}). Minta superuser menjalankan "
+            "CREATE EXTENSION pg_trgm, lalu ulangi perintah ini.") from None
+    for statement in POSTGRESQL_DDL:
+        bind.exec_driver_sql(statement)
+    db.session.commit()
+    return missing

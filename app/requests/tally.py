@@ -68,6 +68,10 @@ def _take_sqlite_write_lock() -> None:
     db.session.execute(_tally.insert().values(kind="", status="", n=0))
 
 
+_BACKFILL = (f"INSERT INTO {TALLY_TABLE} (kind, status, n) "
+             "SELECT kind, status, count(*) FROM service_request GROUP BY kind, status")
+
+
 def rebuild() -> int:
     """Recount from `service_request` in one transaction, for a tally made wrong by SQL that
     fires no row triggers (PostgreSQL's TRUNCATE, a load with triggers disabled)."""
@@ -81,55 +85,3 @@ def rebuild() -> int:
     rows = db.session.execute(select(func.count()).select_from(_tally)).scalar()
     db.session.commit()
     return rows
-
-
-# --- DDL, for migration 0004 --------------------------------------------------------------
-
-_BACKFILL = (f"INSERT INTO {TALLY_TABLE} (kind, status, n) "
-             "SELECT kind, status, count(*) FROM service_request GROUP BY kind, status")
-
-SQLITE_DDL = [
-    f"CREATE TABLE {TALLY_TABLE} (kind VARCHAR(20) NOT NULL, status VARCHAR(32) NOT NULL, "
-    "n INTEGER NOT NULL)",
-    f"CREATE INDEX ix_{TALLY_TABLE}_key ON {TALLY_TABLE} (kind, status)",
-    f"CREATE TRIGGER {TALLY_TABLE}_ai AFTER INSERT ON service_request BEGIN "
-    f"INSERT INTO {TALLY_TABLE} VALUES (new.kind, new.status, 1); END",
-    f"CREATE TRIGGER {TALLY_TABLE}_ad AFTER DELETE ON service_request BEGIN "
-    f"INSERT INTO {TALLY_TABLE} VALUES (old.kind, old.status, -1); END",
-    f"CREATE TRIGGER {TALLY_TABLE}_au AFTER UPDATE OF kind, status ON service_request "
-    "WHEN old.kind IS NOT new.kind OR old.status IS NOT new.status BEGIN "
-    f"INSERT INTO {TALLY_TABLE} VALUES (old.kind, old.status, -1); "
-    f"INSERT INTO {TALLY_TABLE} VALUES (new.kind, new.status, 1); END",
-    _BACKFILL,
-]
-SQLITE_DROP = [f"DROP TRIGGER IF EXISTS {TALLY_TABLE}_{suffix}" for suffix in ("au", "ad", "ai")
-               ] + [f"DROP TABLE IF EXISTS {TALLY_TABLE}"]
-
-POSTGRESQL_DDL = [
-    f"CREATE TABLE {TALLY_TABLE} (kind VARCHAR(20) NOT NULL, status VARCHAR(32) NOT NULL, "
-    "n INTEGER NOT NULL)",
-    f"CREATE INDEX ix_{TALLY_TABLE}_key ON {TALLY_TABLE} (kind, status)",
-    f"""CREATE FUNCTION {TALLY_TABLE}_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        INSERT INTO {TALLY_TABLE} VALUES (OLD.kind, OLD.status, -1);
-    END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO {TALLY_TABLE} VALUES (NEW.kind, NEW.status, 1);
-    END IF;
-    RETURN NULL;
-END $$""",
-    f"CREATE TRIGGER {TALLY_TABLE}_insert_delete AFTER INSERT OR DELETE ON service_request "
-    f"FOR EACH ROW EXECUTE FUNCTION {TALLY_TABLE}_change()",
-    f"CREATE TRIGGER {TALLY_TABLE}_update AFTER UPDATE OF kind, status ON service_request "
-    "FOR EACH ROW WHEN (OLD.kind IS DISTINCT FROM NEW.kind "
-    "OR OLD.status IS DISTINCT FROM NEW.status) "
-    f"EXECUTE FUNCTION {TALLY_TABLE}_change()",
-    _BACKFILL,
-]
-POSTGRESQL_DROP = [
-    f"DROP TRIGGER IF EXISTS {TALLY_TABLE}_update ON service_request",
-    f"DROP TRIGGER IF EXISTS {TALLY_TABLE}_insert_delete ON service_request",
-    f"DROP FUNCTION IF EXISTS {TALLY_TABLE}_change()",
-    f"DROP TABLE IF EXISTS {TALLY_TABLE}",
-]
