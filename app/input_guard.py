@@ -64,18 +64,10 @@ def check_value(value, depth: int = 0) -> str | None:
         return None if -INT_LIMIT <= value <= INT_LIMIT else "Angka di luar batas yang diizinkan."
     if isinstance(value, str):
         return "Teks mengandung karakter yang tidak valid." if _bad_text(value) else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            problem = check_value(key, depth + 1) or check_value(item, depth + 1)
-            if problem:
-                return problem
-        return None
-    if isinstance(value, list):
-        for item in value:
-            problem = check_value(item, depth + 1)
-            if problem:
-                return problem
-    return None
+    parts = ([part for pair in value.items() for part in pair] if isinstance(value, dict)
+             else value if isinstance(value, list) else [])
+    return next((problem for part in parts
+                 if (problem := check_value(part, depth + 1))), None)
 
 
 def _depth(text: str) -> int:
@@ -119,20 +111,26 @@ def _check_body() -> None:
     if not is_form and length > MAX_JSON_BYTES:
         raise BadInput(MESSAGES[413], 413)
     if request.path.startswith("/api/"):
-        if length and not request.is_json:
-            raise BadInput(MESSAGES[415])
-        if request.is_json and length:
-            try:
-                data = json.loads(request.get_data(cache=True))
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                raise BadInput("Data bukan JSON yang valid.") from None
-            problem = check_value(data)
-            if problem:
-                raise BadInput(problem)
+        _check_api_body(length)
     elif is_form and request.mimetype != "multipart/form-data":
         for key, value in request.form.items(multi=True):
             if _bad_text(key) or _bad_text(value):
                 raise BadInput("Teks mengandung karakter yang tidak valid.")
+
+
+def _check_api_body(length: int) -> None:
+    """The REST API takes JSON only, and JSON the database can store."""
+    if length and not request.is_json:
+        raise BadInput(MESSAGES[415])
+    if not (request.is_json and length):
+        return
+    try:
+        data = json.loads(request.get_data(cache=True))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise BadInput("Data bukan JSON yang valid.") from None
+    problem = check_value(data)
+    if problem:
+        raise BadInput(problem)
 
 
 PAGE_ARG = re.compile(r"^(page|psize)_\w+$")

@@ -80,14 +80,9 @@ def authority(actor, user_id: int | None) -> str | None:
 def problems(actor, new: Values, old: Values | None, today: dt.date,
              absence_id: int | None = None) -> dict[str, str]:
     """Per-field problems of recording `new` (replacing `old` on an edit); empty when none."""
-    errors: dict[str, str] = {}
     is_admin = access.has_role(actor, R.ADMIN)
-    refusal = authority(actor, new.user_id)
-    if refusal:
-        errors["user_id"] = refusal
-    elif _user(new.user_id) is None:
-        errors["user_id"] = "Pejabat tidak ditemukan."
-
+    errors: dict[str, str] = {}
+    _official_problems(actor, new, old, is_admin, errors)
     if not new.kind or new.kind not in ABSENCE_KINDS:
         errors["kind"] = "Jenis harus salah satu dari: " + ", ".join(ABSENCE_KINDS.values()) + "."
     reason = (new.reason or "").strip()
@@ -95,50 +90,68 @@ def problems(actor, new: Values, old: Values | None, today: dt.date,
         errors["reason"] = "Alasan wajib diisi."
     elif len(reason) > REASON_MAX_LENGTH:
         errors["reason"] = f"Alasan terlalu panjang (maksimal {REASON_MAX_LENGTH} karakter)."
+    _date_problems(new, old, today, is_admin, absence_id, errors)
+    _plh_problems(actor, new, old, is_admin, errors)
+    return errors
 
+
+def _official_problems(actor, new: Values, old: Values | None, is_admin: bool,
+                       errors: dict[str, str]) -> None:
+    refusal = authority(actor, new.user_id)
+    if refusal:
+        errors["user_id"] = refusal
+    elif _user(new.user_id) is None:
+        errors["user_id"] = "Pejabat tidak ditemukan."
+    elif old is not None and new.user_id != old.user_id and not is_admin:
+        # An absence is not turned into someone else's (with its Plh): withdraw it and
+        # record the other official's anew.
+        errors["user_id"] = ("Pejabat pada ketidakhadiran yang sudah tercatat tidak "
+                             "dapat diganti; akhiri lalu catat yang baru.")
+
+
+def _date_problems(new: Values, old: Values | None, today: dt.date, is_admin: bool,
+                   absence_id: int | None, errors: dict[str, str]) -> None:
     start, end = new.start_date, new.end_date
     if start is None:
         errors["start_date"] = "Tanggal mulai wajib diisi."
     if end is None:
         errors["end_date"] = "Tanggal selesai wajib diisi."
-    if start and end:
-        if end < start:
-            errors["end_date"] = "Tanggal selesai tidak boleh sebelum tanggal mulai."
-        elif (end - start).days >= LONGEST_ABSENCE_DAYS:
-            errors["end_date"] = f"Ketidakhadiran paling lama {LONGEST_ABSENCE_DAYS} hari."
-        if not is_admin:
-            # The register speaks of today and after; the past is history (SPEC §2).
-            if start < today and (old is None or start != old.start_date):
-                errors["start_date"] = (f"Tanggal mulai tidak boleh sebelum hari ini "
-                                        f"({format_date(today)}).")
-            if end < today and (old is None or end != old.end_date):
-                errors.setdefault("end_date", "Tanggal selesai tidak boleh sebelum hari ini; "
-                                              "gunakan tombol Akhiri untuk mengakhirinya.")
-        if new.user_id and "user_id" not in errors and not errors.get("end_date"):
-            clash = overlapping(new.user_id, start, end, absence_id)
-            if clash is not None:
-                errors["start_date"] = (
-                    f"Sudah tercatat ketidakhadiran yang beririsan: {format_date(clash.start_date)}"
-                    f" s.d. {format_date(clash.end_date)}.")
+    if not (start and end):
+        return
+    if end < start:
+        errors["end_date"] = "Tanggal selesai tidak boleh sebelum tanggal mulai."
+    elif (end - start).days >= LONGEST_ABSENCE_DAYS:
+        errors["end_date"] = f"Ketidakhadiran paling lama {LONGEST_ABSENCE_DAYS} hari."
+    # The register speaks of today and after; the past is history (SPEC §2).
+    if not is_admin and start < today and (old is None or start != old.start_date):
+        errors["start_date"] = (f"Tanggal mulai tidak boleh sebelum hari ini "
+                                f"({format_date(today)}).")
+    if not is_admin and end < today and (old is None or end != old.end_date):
+        errors.setdefault("end_date", "Tanggal selesai tidak boleh sebelum hari ini; "
+                                      "gunakan tombol Akhiri untuk mengakhirinya.")
+    if new.user_id and "user_id" not in errors and not errors.get("end_date"):
+        clash = overlapping(new.user_id, start, end, absence_id)
+        if clash is not None:
+            errors["start_date"] = (
+                f"Sudah tercatat ketidakhadiran yang beririsan: {format_date(clash.start_date)}"
+                f" s.d. {format_date(clash.end_date)}.")
 
-    if old is not None and new.user_id != old.user_id and not is_admin:
-        # An absence is not turned into someone else's (with its Plh): withdraw it and
-        # record the other official's anew.
-        errors.setdefault("user_id", "Pejabat pada ketidakhadiran yang sudah tercatat tidak "
-                                     "dapat diganti; akhiri lalu catat yang baru.")
+
+def _plh_problems(actor, new: Values, old: Values | None, is_admin: bool,
+                  errors: dict[str, str]) -> None:
+    if new.acting_user_id is None:
+        return
     acting_changed = new.acting_user_id != (old.acting_user_id if old else None)
-    if new.acting_user_id is not None:
-        plh = _user(new.acting_user_id)
-        if new.acting_user_id == new.user_id:
-            errors["acting_user_id"] = "Pelaksana harian (Plh.) harus orang lain."
-        elif plh is None or not plh.active or not access.has_role(plh, *R.HEAD_ROLES):
-            errors["acting_user_id"] = ("Plh. harus pejabat aktif: Kepala Unit, Kasi PDSI, "
-                                        "atau Kabid Dalak.")
-        elif acting_changed and not is_admin and new.user_id != actor.id:
-            # Nobody names themselves (or anyone) Plh of a unit they do not head.
-            errors["acting_user_id"] = ("Plh. hanya dapat ditunjuk oleh pejabat yang "
-                                        "bersangkutan atau oleh Admin.")
-    return errors
+    plh = _user(new.acting_user_id)
+    if new.acting_user_id == new.user_id:
+        errors["acting_user_id"] = "Pelaksana harian (Plh.) harus orang lain."
+    elif plh is None or not plh.active or not access.has_role(plh, *R.HEAD_ROLES):
+        errors["acting_user_id"] = ("Plh. harus pejabat aktif: Kepala Unit, Kasi PDSI, "
+                                    "atau Kabid Dalak.")
+    elif acting_changed and not is_admin and new.user_id != actor.id:
+        # Nobody names themselves (or anyone) Plh of a unit they do not head.
+        errors["acting_user_id"] = ("Plh. hanya dapat ditunjuk oleh pejabat yang "
+                                    "bersangkutan atau oleh Admin.")
 
 
 def overlapping(user_id: int, start: dt.date, end: dt.date,

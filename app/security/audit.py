@@ -119,30 +119,33 @@ def _group_events(group: Group) -> list[tuple[str, str]]:
     return [("group_changed", f"{group.name}: " + "; ".join(parts))] if parts else []
 
 
+# What is logged of each kind of security object: made, changed, removed.
+CREATED = {
+    User: lambda obj: [("user_created", f"{obj.username}: peran {_names(obj.roles)}")],
+    Role: lambda obj: [("role_created", obj.name)],
+    Group: lambda obj: [("group_created", f"{obj.name}: peran {_names(obj.roles)}")],
+}
+CHANGED = {User: _user_events, Role: _role_events, Group: _group_events}
+DELETED = {
+    User: lambda obj: [("user_deleted", f"{obj.username} (#{obj.id})")],
+    Role: lambda obj: [("role_deleted", obj.name)],
+    Group: lambda obj: [("group_deleted", obj.name)],
+}
+
+
+def _events(objects, handlers) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for obj in objects:
+        handler = next((h for kind, h in handlers.items() if isinstance(obj, kind)), None)
+        if handler is not None:
+            rows += handler(obj)
+    return rows
+
+
 @event.listens_for(Session, "before_flush")
 def _log_security_changes(session, _context, _instances) -> None:
-    rows: list[tuple[str, str]] = []
-    for obj in session.new:
-        if isinstance(obj, User):
-            rows.append(("user_created", f"{obj.username}: peran {_names(obj.roles)}"))
-        elif isinstance(obj, Role):
-            rows.append(("role_created", obj.name))
-        elif isinstance(obj, Group):
-            rows.append(("group_created", f"{obj.name}: peran {_names(obj.roles)}"))
-    for obj in session.dirty:
-        if isinstance(obj, User):
-            rows += _user_events(obj)
-        elif isinstance(obj, Role):
-            rows += _role_events(obj)
-        elif isinstance(obj, Group):
-            rows += _group_events(obj)
-    for obj in session.deleted:
-        if isinstance(obj, User):
-            rows.append(("user_deleted", f"{obj.username} (#{obj.id})"))
-        elif isinstance(obj, Role):
-            rows.append(("role_deleted", obj.name))
-        elif isinstance(obj, Group):
-            rows.append(("group_deleted", obj.name))
+    rows = (_events(session.new, CREATED) + _events(session.dirty, CHANGED)
+            + _events(session.deleted, DELETED))
     if not rows:
         return
     actor, ip, now = _actor(), _ip(), utcnow()
