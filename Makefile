@@ -55,6 +55,7 @@ nginx:
 # Every test, on SQLite and on PostgreSQL, the browser tests in Debian's Chromium, and the app
 # behind Debian's nginx.
 test: install-dev postgres browser nginx
+	$(BIN)/ruff check app reports seeds tests config.py run.py
 	$(BIN)/python -m pytest
 
 # Refresh the README's screenshots (docs/screenshots/) from the browser tests.

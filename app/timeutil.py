@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
+
 WITA = ZoneInfo("Asia/Makassar")
 UTC = dt.timezone.utc
 # The years the office's calendar can speak of; a date outside them is bad input.
@@ -27,11 +29,8 @@ def parse_office_date(text) -> dt.date | None:
             return None
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
-MONTHS_ID = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-]
-DAYS_ID = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+# Names of months and days come from Babel's CLDR data; the office writes Indonesian.
+OFFICE_LOCALE = "id"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
@@ -80,8 +79,13 @@ def format_date(day: dt.date | dt.datetime | None, with_weekday: bool = False) -
         return "-"
     if isinstance(day, dt.datetime):
         day = to_wita(day).date()
-    text = f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
-    return f"{DAYS_ID[day.weekday()]}, {text}" if with_weekday else text
+    pattern = "EEEE, d MMMM y" if with_weekday else "d MMMM y"
+    return babel_dates.format_date(day, pattern, locale=OFFICE_LOCALE)
+
+
+def format_month(year: int, month: int) -> str:
+    """'November 2026'."""
+    return babel_dates.format_date(dt.date(year, month, 1), "MMMM y", locale=OFFICE_LOCALE)
 
 
 def format_time(moment: dt.datetime | None) -> str:

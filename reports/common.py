@@ -14,7 +14,14 @@ from sqlalchemy.types import Float
 from app.extensions import db
 from app.i18n import labels_in_office_language
 from app.requests.models import ServiceRequest
-from app.timeutil import MONTHS_ID, format_date, format_datetime, to_wita, today_wita, wita_to_utc
+from app.timeutil import (
+    format_date,
+    format_datetime,
+    format_month,
+    to_wita,
+    today_wita,
+    wita_to_utc,
+)
 from app.workflow.relations import request_visibility
 from app.workflow.vocabulary import KIND_LABELS, STATE_LABELS
 from reports.xlsx import Percent
@@ -100,7 +107,7 @@ def full_name(first: str | None, last: str | None) -> str | None:
 
 
 def month_label(year: int, month: int) -> str:
-    return f"{MONTHS_ID[month - 1]} {year}"
+    return format_month(year, month)
 
 
 def share(part: int, whole: int) -> Percent | None:

@@ -27,7 +27,7 @@ from app.extensions import db
 from app.security import access
 from app.security import roles as R
 from app.security.access import current_actor
-from app.timeutil import MONTHS_ID, parse_office_date, today_wita, utcnow
+from app.timeutil import format_month, parse_office_date, today_wita, utcnow
 
 ROUND_COLOURS = {"scheduled": "default", "open": "info", "done": "success", "late": "warning",
                  "missed": "danger"}
@@ -129,7 +129,7 @@ class ChecklistPages(BaseView):
         next_m = (last + dt.timedelta(days=1)).strftime("%Y-%m")
         return self.render_template(
             "checklist/month.html", weeks=weeks, by_day=by_day, holidays=holidays, month=month,
-            title=f"{MONTHS_ID[month - 1]} {year}", states=ROUND_STATES, colours=ROUND_COLOURS,
+            title=format_month(year, month), states=ROUND_STATES, colours=ROUND_COLOURS,
             stats=compliance([r for r in rows if r.status != "scheduled"]),
             prev_m=prev_m, next_m=next_m, today=today)
 
