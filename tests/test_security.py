@@ -21,6 +21,7 @@ def test_security_headers_and_script_nonces(client):
     assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts)
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert rv.headers["X-Content-Type-Options"] == "nosniff"
+    assert rv.headers["X-Frame-Options"] == "DENY"
     assert rv.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert client.get("/login/").headers["Content-Security-Policy"] != csp  # fresh nonce
 
