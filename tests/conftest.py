@@ -1,9 +1,11 @@
-"""Fixtures: one app per database backend (SQLite and PostgreSQL), demo data, logins by role."""
+"""Fixtures: per database backend (SQLite and PostgreSQL) a seeded template, and for each test
+module a fresh copy of it with its own app; logins by role; the browser."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import threading
 import uuid
 
@@ -12,12 +14,15 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
+from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from app import create_app
 from app.checklist import calendar
 from app.extensions import db
+from app.security.roles import sync_all_roles
 from config import TestConfig
+from seeds.loader import load_demo
 
 PASSWORD = "Denpasar#2026"
 PG_ADMIN_DSN = os.environ.get(
@@ -44,19 +49,47 @@ def drop_pg_database(name: str) -> None:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request, tmp_path_factory):
+def seeded_template(request, tmp_path_factory):
+    """One migrated and seeded database per backend, made once; every test module works on
+    its own copy of it (`database_url`), so no module sees another's rows."""
     if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("sqlite") / "test.db"
-        yield f"sqlite:///{path}"
+        path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+        source, url = str(path), f"sqlite:///{path}"
     else:
-        name, url = create_pg_database()
-        yield url
-        drop_pg_database(name)
+        source, url = create_pg_database()
+    seeder = make_app(url, ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("template-files")))
+    with seeder.app_context():
+        upgrade()
+        sync_all_roles()
+        load_demo()
+        if request.param == "sqlite":  # everything into the main file before it is copied
+            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()  # PostgreSQL copies a template only while nobody is connected
+    yield request.param, source
+    if request.param == "postgresql":
+        drop_pg_database(source)
+
+
+@pytest.fixture(scope="module")
+def database_url(seeded_template, tmp_path_factory):
+    """A fresh copy of the seeded database for this test module."""
+    backend, source = seeded_template
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "test.db"
+        shutil.copyfile(source, path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"layanan_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    yield _pg_url(name)
+    drop_pg_database(name)
 
 
 @pytest.fixture(scope="session")
-def backend(database_url) -> str:
-    return "postgresql" if database_url.startswith("postgresql") else "sqlite"
+def backend(seeded_template) -> str:
+    return seeded_template[0]
 
 
 class IsolatedClient(FlaskClient):
@@ -74,21 +107,15 @@ def make_app(database_url: str, **overrides):
     return app
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def app(database_url, tmp_path_factory):
     app = make_app(database_url,
                    ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("attachments")))
-    with app.app_context():
-        upgrade()
-        from seeds.loader import load_demo
-
-        app.cli  # noqa: B018 — commands are registered in create_app
-        from app.security.roles import sync_all_roles
-
-        sync_all_roles()
-        load_demo()
-        db.session.remove()
     yield app
+    _TOKENS.clear()  # tokens of this module's database mean nothing in the next one
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture()
