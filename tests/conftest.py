@@ -71,20 +71,49 @@ def seeded_template(request, tmp_path_factory):
         drop_pg_database(source)
 
 
-@pytest.fixture(scope="module")
-def database_url(seeded_template, tmp_path_factory):
-    """A fresh copy of the seeded database for this test module."""
-    backend, source = seeded_template
+@pytest.fixture(scope="session")
+def database_location(seeded_template, tmp_path_factory):
+    """Where this backend's working database lives: one URL for the whole session, so the
+    apps made for it stay valid; `database_url` puts a fresh copy there for every module."""
+    backend, _source = seeded_template
     if backend == "sqlite":
         path = tmp_path_factory.mktemp("sqlite") / "test.db"
-        shutil.copyfile(source, path)
-        yield f"sqlite:///{path}"
+        yield backend, str(path), f"sqlite:///{path}"
         return
     name = f"layanan_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-    yield _pg_url(name)
+    yield backend, name, _pg_url(name)
     drop_pg_database(name)
+
+
+@pytest.fixture(scope="module")
+def database_url(seeded_template, database_location):
+    """This test module's own database: a fresh copy of the seeded template."""
+    backend, target, url = database_location
+    _close_connections(url)
+    _TOKENS.clear()  # minted against the previous module's rows
+    if backend == "sqlite":
+        draft = f"{target}.copy"
+        shutil.copyfile(seeded_template[1], draft)
+        for leftover in (f"{target}-wal", f"{target}-shm"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+        os.replace(draft, target)  # a new file: nothing still open writes into it
+    else:
+        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{seeded_template[1]}"')
+    yield url
+
+
+_APPS: list = []  # every app the tests make, to close their connections before a reset
+
+
+def _close_connections(url: str) -> None:
+    for made in _APPS:
+        if made.config["SQLALCHEMY_DATABASE_URI"] == url:
+            with made.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -104,18 +133,21 @@ class IsolatedClient(FlaskClient):
 def make_app(database_url: str, **overrides):
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **overrides)
     app.test_client_class = IsolatedClient
+    _APPS.append(app)
     return app
 
 
+@pytest.fixture(scope="session")
+def session_app(database_location, tmp_path_factory):
+    """One app per backend for the whole session (making one costs time and memory)."""
+    return make_app(database_location[2],
+                    ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("attachments")))
+
+
 @pytest.fixture(scope="module")
-def app(database_url, tmp_path_factory):
-    app = make_app(database_url,
-                   ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("attachments")))
-    yield app
-    _TOKENS.clear()  # tokens of this module's database mean nothing in the next one
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app(session_app, database_url):
+    """The app, on this module's fresh copy of the seeded database."""
+    return session_app
 
 
 @pytest.fixture()

@@ -23,6 +23,7 @@ from app.workflow.vocabulary import (
     DECISION_LABELS,
     KABID_ABSENT_STAMP,
     KIND_LABELS,
+    OUTCOME_LABELS,
     STATE_LABELS,
     Approval,
     Kind,
@@ -344,15 +345,14 @@ def _approval_text(assignment) -> str:
 
 
 def _outcome_text(assignment) -> str:
-    if assignment.outcome == Outcome.DONE:
-        return f"Selesai, {format_date(assignment.completed_at or assignment.ended_at)}"
-    if assignment.outcome == Outcome.OBSTACLE:
-        return f"Kendala ({format_date(assignment.ended_at)}): {_clean(assignment.outcome_note)}"
-    if assignment.outcome == Outcome.REASSIGNED:
-        return f"Ditugaskan ulang ({format_date(assignment.ended_at)}): " \
-               f"{_clean(assignment.outcome_note)}"
-    if assignment.outcome == Outcome.DECLINED:
-        return f"Dikembalikan Kabid Dalak: {_clean(assignment.outcome_note)}"
+    outcome = assignment.outcome
+    label = indonesian(OUTCOME_LABELS[outcome]) if outcome in OUTCOME_LABELS else None
+    if outcome == Outcome.DONE:
+        return f"{label}, {format_date(assignment.completed_at or assignment.ended_at)}"
+    if outcome in (Outcome.OBSTACLE, Outcome.REASSIGNED):
+        return f"{label} ({format_date(assignment.ended_at)}): {_clean(assignment.outcome_note)}"
+    if outcome == Outcome.DECLINED:
+        return f"{label}: {_clean(assignment.outcome_note)}"
     if assignment.completed_at:
         return f"Dilaporkan selesai {format_date(assignment.completed_at)}"
     return "Sedang dikerjakan" if assignment.is_current else "-"
