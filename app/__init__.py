@@ -25,6 +25,7 @@ from app.security.passwords import validate_password
 from app.security.sessions import init_sessions
 from app.views import register_views
 from app.workflow.rules import STATES
+from app.workflow.vocabulary import APPROVAL_LABELS, OUTCOME_LABELS, Approval, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["jam"] = timeutil.format_time
     app.jinja_env.filters["waktu"] = timeutil.format_datetime
     app.jinja_env.globals["STATE_LABELS"] = STATES
+    app.jinja_env.globals.update(Approval=Approval, Outcome=Outcome,
+                                 APPROVAL_LABELS=APPROVAL_LABELS, OUTCOME_LABELS=OUTCOME_LABELS)
 
 
 def _register_blueprints(app: Flask) -> None:

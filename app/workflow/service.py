@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.checklist import calendar
 from app.extensions import db, upsert_insert
+from app.i18n import indonesian
 from app.notify import outbox
 from app.requests.models import Assignment, NumberSequence, RequestHistory, ServiceRequest
 from app.security import access
@@ -156,7 +157,7 @@ def perform(req: ServiceRequest, code: str, user, payload: dict | None = None, *
         raise WorkflowError(403, "Anda tidak berwenang melakukan aksi ini pada permintaan ini.")
     if req.status not in action.from_states:
         raise WorkflowError(
-            409, f"Aksi ini tidak dapat dilakukan pada status '{rules.STATES[req.status]}'."
+            409, f"Aksi ini tidak dapat dilakukan pada status '{indonesian(rules.STATES[req.status])}'."
         )
     if expected_version is not None and expected_version != req.version:
         raise WorkflowError(409, CONFLICT_MESSAGE)

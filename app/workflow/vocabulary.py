@@ -96,6 +96,15 @@ DECISION_LABELS: dict[str, str] = {
     "return_done": N_("Result returned by the Kasi PDSI"),
 }
 
+# How an assignment stands on the request page (the stamp of SOP 9.2.5 is added there).
+APPROVAL_LABELS: dict[str, str] = {
+    Approval.PENDING: N_("Awaiting Kabid approval"),
+    Approval.KABID: N_("Approved by Kabid Dalak"),
+    Approval.KASI_ALONE: N_("Decided by Kasi PDSI"),
+    Approval.KASI: N_("Re-assigned by Kasi PDSI"),
+    Approval.DECLINED: N_("Declined"),
+}
+
 OUTCOME_LABELS: dict[str, str] = {
     Outcome.DONE: N_("Done"),
     Outcome.OBSTACLE: N_("Obstacle"),
