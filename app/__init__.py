@@ -12,7 +12,6 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import timeutil
-from app.cli import register_cli
 from app.errors import init_errors
 from app.extensions import csrf, db, mail, migrate
 from app.health import bp as health_bp
@@ -151,4 +150,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    # Imported here on purpose: the CLI is the top of the tree (it imports reports/ and seeds/,
+    # which import app), so importing it while `app` itself loads would close a circle.
+    from app.cli import register_cli
+
     register_cli(app)

@@ -14,7 +14,8 @@ MESSAGE = "Nilai yang dikirim di luar batas yang diizinkan."
 def wants_json() -> bool:
     """Whether an answer should be JSON: the REST API, a client that sent a bearer token or
     a JSON body, or one that prefers JSON. Everyone else gets a page."""
-    return (request.path.startswith("/api/") or bool(request.headers.get("Authorization"))
+    return (request.path.startswith("/api/")
+            or request.headers.get("Authorization", "").lower().startswith("bearer ")
             or request.is_json or request.accept_mimetypes.best == "application/json")
 
 

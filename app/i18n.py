@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale, gettext
 
-OFFICE_LOCALE = "id"
+from app.timeutil import OFFICE_LOCALE
 
 
 def indonesian(msgid: str) -> str:

@@ -48,7 +48,10 @@ def value(required: bool | str = False, **kwargs) -> fields.Raw:
     return fields.Raw(allow_none=True, metadata={"required": required}, **kwargs)
 
 
-def _blank(given) -> bool:
+def _blank(field, given) -> bool:
+    """Nothing given: None, empty text, or (for a text field) something that is not text."""
+    if isinstance(field, fields.String):
+        return not isinstance(given, str) or not given.strip()
     return given is None or (isinstance(given, str) and not given.strip())
 
 
@@ -67,7 +70,7 @@ class FormSchema(Schema):
             required = field.metadata.get("required")
             sent = isinstance(original, dict) and name in original
             if required and (sent or not partial) and _blank(
-                    original.get(name) if isinstance(original, dict) else None):
+                    field, original.get(name) if isinstance(original, dict) else None):
                 errors[name] = [required if isinstance(required, str) else REQUIRED_MESSAGE]
         if errors:
             raise ValidationError(errors)
@@ -83,4 +86,4 @@ class FormSchema(Schema):
     def _blank_required(self, data, partial) -> set[str]:
         return {name for name, field in self.fields.items()
                 if field.metadata.get("required") and (name in data or not partial)
-                and _blank(data.get(name))}
+                and _blank(field, data.get(name))}

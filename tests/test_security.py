@@ -117,3 +117,14 @@ def test_workflow_form_needs_a_csrf_token(strict_app, ctx):
     rv = client.post(f"/improvementrequestview/act/{req.id}/unit_approve",
                      data={"csrf_token": form_token})
     assert rv.status_code == 302
+
+
+def test_a_proxys_basic_auth_header_leaves_the_browser_session_in_charge(login_as):
+    """Only a bearer token is a token: a Basic header added by a proxy must not turn a logged-in
+    browser into an anonymous API client (reports and prints share one gate)."""
+    kasi = login_as("kasi.pdsi")
+    basic = {"Authorization": "Basic eDp5"}
+    report = kasi.get("/reports/overdue.xlsx?from=2026-01-01&to=2026-12-31", headers=basic)
+    assert report.status_code == 200 and report.mimetype.endswith("spreadsheetml.sheet")
+    form = kasi.get("/print/checklist/2026-12-01.pdf", headers=basic)
+    assert form.status_code == 200 and form.mimetype == "application/pdf"

@@ -50,7 +50,7 @@ class CheckItemSchema(FormSchema):
 
     @validates("category")
     def _known_category(self, category, **kwargs):
-        if category not in CATEGORIES:
+        if not isinstance(category, str) or category not in CATEGORIES:
             raise ValidationError(
                 "Kategori harus salah satu dari: " + ", ".join(CATEGORIES) + ".")
 
@@ -63,7 +63,7 @@ class CheckItemSchema(FormSchema):
     def _probe(self, data, **kwargs):
         item = self.item
         kind = data.get("probe_kind", item.probe_kind if item else None) or None
-        if kind is not None and kind not in PROBE_KINDS:
+        if kind is not None and (not isinstance(kind, str) or kind not in PROBE_KINDS):
             raise ValidationError({"probe_kind": [
                 "Pemeriksaan otomatis harus salah satu dari: " + ", ".join(
                     f"{code} ({label})" for code, label in PROBE_KINDS.items()) + "."]})
@@ -110,14 +110,6 @@ def incident_field_errors(data, partial: bool) -> dict[str, list[str]]:
     return INCIDENT_SCHEMA.errors_of(data, partial=partial)
 
 
-class EntryProblem(Exception):
-    """One round's entries, with a message per field (`entries.<i>.<name>`)."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-
-
 def _entry_text(given, limit: int, label: str, errors: dict, key: str) -> str | None:
     if given is None:
         return None
@@ -150,7 +142,7 @@ def entry_errors(entries, items: list[CheckItem]) -> tuple[dict[int, dict], dict
             errors[f"{key}.item_id"] = f"Item '{by_id[item_id].name}' diisi lebih dari sekali."
             continue
         result = entry.get("result")
-        if result not in RESULTS:
+        if not isinstance(result, str) or result not in RESULTS:
             errors[f"{key}.result"] = "Hasil harus ok, fault, atau not_checked."
         entry_value = _entry_text(entry.get("value"), VALUE_MAX, "Nilai", errors, f"{key}.value")
         note = _entry_text(entry.get("note"), NOTE_MAX, "Keterangan", errors, f"{key}.note")

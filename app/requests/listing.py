@@ -30,11 +30,6 @@ VISIBLE_REQUESTS = [["id", VisibleRequestsFilter, lambda: None]]
 LIST_EAGER = ("unit", "requester", "officer")
 
 
-VISIBLE_REQUESTS = [["id", VisibleRequestsFilter, lambda: None]]
-# The relations a list page shows, loaded with the page (no query per row).
-LIST_EAGER = ("unit", "requester", "officer")
-
-
 class RequestInterface(EagerSQLAInterface):
     """A request kind's list: the COUNT of a whole kind, or of one state, for a user who sees
     every request comes from the tally the database keeps (tally.py)."""

@@ -117,7 +117,12 @@ class RequestView(ModelView):
     @has_access
     def act(self, pk, action):
         """A workflow action from the request page (CSRF-protected form post)."""
-        req = self._visible(pk)
+        # Locked first, as the API does: both paths take the request row, then the numbering.
+        try:
+            req = service.load_for_update(self.datamodel.obj, pk, relations.request_visibility(
+                current_actor(), today_wita()))
+        except service.WorkflowError:
+            abort(404)
         payload = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
         version = request.form.get("version", type=int)
         try:

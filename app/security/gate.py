@@ -20,7 +20,9 @@ NOT_LOGGED_IN = "Silakan masuk terlebih dahulu."
 
 
 def token_sent() -> bool:
-    return bool(request.headers.get("Authorization"))
+    """A bearer token (the API's JWT); other Authorization schemes, e.g. a proxy's Basic auth,
+    leave the browser session in charge."""
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
 def authenticated_user():

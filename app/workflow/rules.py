@@ -35,10 +35,6 @@ FINAL_STATES = frozenset({State.DONE, State.REJECTED, State.CANCELLED})
 #   officer    - the IT officer of the current assignment
 ACTORS = ("requester", "unit_head", "kasi", "kabid", "officer")
 
-# Text a person types into an action's note or reason (the columns are TEXT; this is ours).
-NOTE_MAX_LENGTH = 5000
-
-
 @dataclass(frozen=True)
 class Field:
     """One field of an action's payload.

@@ -12,31 +12,44 @@ import functools
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates_schema
 
-from app.schemas import INVALID_INPUT, UNKNOWN_FIELD
+from app.requests.models import RequestHistory
+from app.schemas import INVALID_INPUT, UNKNOWN_FIELD, max_length
 from app.timeutil import parse_office_date
 from app.workflow import rules
 
 TRUE_WORDS = frozenset({"1", "true", "y", "yes", "on", "ya", "layak"})
 FALSE_WORDS = frozenset({"0", "false", "n", "no", "off", "tidak", "tidak_layak"})
 DATE_FORMAT_MESSAGE = "Format tanggal tidak valid; gunakan TTTT-BB-HH, misalnya 2026-12-01."
+ID_LIMIT = 2**31 - 1  # the database's integer
+
+
+def yes_or_no(value) -> bool | None:
+    """Yes or no, as a form, a script or the API says it; anything else is not an answer."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return True if text in TRUE_WORDS else False if text in FALSE_WORDS else None
 
 
 class Choice(fields.Field):
-    """Yes or no, as a form, a script or the API says it; anything else counts as not chosen."""
-
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        return True if text in TRUE_WORDS else False if text in FALSE_WORDS else None
+        return yes_or_no(value)
+
+
+# What a person types into an action's note or reason: as long as the history's note takes.
+NOTE_MAX_LENGTH = max_length(RequestHistory.note)
+# The text fields' names in a message (the labels on the form are the catalogue's).
+TEXT_NAMES = {"note": "Catatan", "absence_reason": "Alasan Kabid berhalangan"}
 
 
 class Note(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
+        name = TEXT_NAMES.get(attr, "Isian ini")
         if not isinstance(value, str):
-            raise ValidationError("Isian ini harus berupa teks.")
-        if len(value) > rules.NOTE_MAX_LENGTH:
-            raise ValidationError(f"Isian ini terlalu panjang (maksimal {rules.NOTE_MAX_LENGTH} karakter).")
+            raise ValidationError(f"{name} harus berupa teks.")
+        if len(value) > NOTE_MAX_LENGTH:
+            raise ValidationError(
+                f"{name} terlalu panjang (maksimal {NOTE_MAX_LENGTH} karakter).")
         return value
 
 
@@ -49,13 +62,18 @@ class OfficeDate(fields.Field):
 
 
 class UserId(fields.Field):
+    """A user's id: a whole number the database can hold (Infinity, 1e300, 2.5 are not)."""
+
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
             raise ValidationError("Petugas IT tidak valid.")
         try:
-            return int(value)
-        except (TypeError, ValueError):
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError("Petugas IT tidak valid.") from None
+        if not 0 < number <= ID_LIMIT:
+            raise ValidationError("Petugas IT tidak valid.")
+        return number
 
 
 KINDS = {"text": Note, "bool": Choice, "date": OfficeDate, "user": UserId}
@@ -72,18 +90,24 @@ class ActionPayload(Schema):
 
     @pre_load
     def blanks_are_missing(self, data, **kwargs):
-        """An empty box is not an answer; the row's version travels with every form."""
+        """An empty box is not an answer; the row's version travels with every form; a field
+        that does not apply (an officer for an infeasible proposal) is not read at all.
+        Unknown names stay, to be refused."""
         if not isinstance(data, dict):
             return data
+        known = {f.name: f for f in self.action_fields}
         cleaned = {}
         for name, value in data.items():
             if name == "version":
                 continue
-            if isinstance(value, str):
+            if isinstance(value, str) and name in known:
                 value = value.strip()
-            if value not in ("", None):
+            if name not in known or value not in ("", None):
                 cleaned[name] = value
-        return cleaned
+        answers = {f.name: yes_or_no(cleaned.get(f.name)) for f in self.action_fields
+                   if f.kind == "bool"}
+        return {name: value for name, value in cleaned.items()
+                if name not in known or known[name].applies(answers)}
 
     @validates_schema(skip_on_field_errors=False)
     def required_fields(self, data, **kwargs):
@@ -106,16 +130,18 @@ def payload_schema(code: str) -> ActionPayload:
 
 def load_payload(action: rules.Action, payload) -> tuple[dict, dict[str, str]]:
     """The typed payload (fields that do not apply dropped) and one message per bad field."""
+    errors: dict[str, str] = {}
     try:
         data = payload_schema(action.code).load(payload)
     except ValidationError as error:
-        return {}, _first_messages(error.messages)
+        # The fields that were fine still go on to their database checks, so one answer
+        # names every problem.
+        data = error.valid_data if isinstance(error.valid_data, dict) else {}
+        errors = _first_messages(error.messages)
     for f in action.fields:
         if f.kind == "bool" and not f.required:
             data[f.name] = bool(data.get(f.name))  # an unticked box is a no
-        if not f.applies(data):
-            data.pop(f.name, None)
-    return data, {}
+    return data, errors
 
 
 def _first_messages(messages) -> dict[str, str]:

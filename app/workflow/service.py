@@ -24,7 +24,6 @@ from app.timeutil import (
     ROMAN,
     format_date,
     format_time,
-    parse_office_date,
     to_wita,
     today_wita,
     utcnow,
@@ -73,13 +72,8 @@ def available_actions(user, req: ServiceRequest, now: dt.datetime | None = None)
 
 # --- payload -----------------------------------------------------------------------
 
-def validate_target_date(value, today: dt.date) -> tuple[dt.date | None, str | None]:
+def validate_target_date(day: dt.date, today: dt.date) -> tuple[dt.date | None, str | None]:
     """A target date is a working day, not before today (WITA) — SPEC §3."""
-    if value in (None, ""):
-        return None, rules.TARGET_DATE.missing
-    day = value if isinstance(value, dt.date) else parse_office_date(value)
-    if day is None:
-        return None, schemas.DATE_FORMAT_MESSAGE
     if day < today:
         return None, f"Target waktu tidak boleh sebelum hari ini ({format_date(today)})."
     horizon = today + dt.timedelta(days=TARGET_HORIZON_DAYS)
@@ -107,7 +101,7 @@ def parse_payload(action: rules.Action, payload, today: dt.date) -> dict:
     data, errors = schemas.load_payload(action, payload)
     for f in action.fields:
         check = DATABASE_CHECKS.get(f.kind)
-        if check is None or data.get(f.name) is None:
+        if check is None or data.get(f.name) is None or f.name in errors:
             continue
         data[f.name], problem = check(data[f.name], today)
         if problem:
