@@ -11,11 +11,17 @@ from app.extensions import db
 MESSAGE = "Nilai yang dikirim di luar batas yang diizinkan."
 
 
+def bearer_token_sent() -> bool:
+    """A bearer token (the API's JWT); other Authorization schemes, e.g. a proxy's Basic auth,
+    leave the browser session in charge."""
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
 def wants_json() -> bool:
     """Whether an answer should be JSON: the REST API, a client that sent a bearer token or
     a JSON body, or one that prefers JSON. Everyone else gets a page."""
     return (request.path.startswith("/api/")
-            or request.headers.get("Authorization", "").lower().startswith("bearer ")
+            or bearer_token_sent()
             or request.is_json or request.accept_mimetypes.best == "application/json")
 
 

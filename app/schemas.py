@@ -48,6 +48,12 @@ def value(required: bool | str = False, **kwargs) -> fields.Raw:
     return fields.Raw(allow_none=True, metadata={"required": required}, **kwargs)
 
 
+def required_message(field) -> str:
+    """The message of a required field left empty: its own, or the common one."""
+    required = field.metadata.get("required")
+    return required if isinstance(required, str) else REQUIRED_MESSAGE
+
+
 def _blank(field, given) -> bool:
     """Nothing given: None, empty text, or (for a text field) something that is not text."""
     if isinstance(field, fields.String):
@@ -65,13 +71,8 @@ class FormSchema(Schema):
 
     @validates_schema(skip_on_field_errors=False, pass_original=True)
     def filled(self, data, original, partial=False, **kwargs):
-        errors = {}
-        for name, field in self.fields.items():
-            required = field.metadata.get("required")
-            sent = isinstance(original, dict) and name in original
-            if required and (sent or not partial) and _blank(
-                    field, original.get(name) if isinstance(original, dict) else None):
-                errors[name] = [required if isinstance(required, str) else REQUIRED_MESSAGE]
+        errors = {name: [required_message(self.fields[name])]
+                  for name in self._blank_required(original, partial)}
         if errors:
             raise ValidationError(errors)
 
@@ -84,6 +85,9 @@ class FormSchema(Schema):
                        else messages[:1]) for name, messages in errors.items()}
 
     def _blank_required(self, data, partial) -> set[str]:
+        """Required fields left empty (on an edit, only among those sent)."""
+        if not isinstance(data, dict):
+            return set()
         return {name for name, field in self.fields.items()
                 if field.metadata.get("required") and (name in data or not partial)
                 and _blank(field, data.get(name))}

@@ -24,6 +24,7 @@ from app.timeutil import FIRST_YEAR, LAST_YEAR
 VALUE_MAX = max_length(ChecklistEntry.value)
 NOTE_MAX = max_length(ChecklistEntry.note)
 ACTION_TAKEN_MAX = max_length(Incident.action_taken)
+UNKNOWN_CATEGORY = "Kategori harus salah satu dari: " + ", ".join(CATEGORIES) + "."
 
 
 class CheckItemSchema(FormSchema):
@@ -31,7 +32,7 @@ class CheckItemSchema(FormSchema):
 
     code = text(CheckItem.code, required="Kode wajib diisi.")
     name = text(CheckItem.name, required="Nama wajib diisi.")
-    category = value(required="Kategori harus salah satu dari: " + ", ".join(CATEGORIES) + ".")
+    category = value(required=UNKNOWN_CATEGORY)
     order = value()
     probe_kind = value()
     probe_target = text(CheckItem.probe_target)
@@ -51,8 +52,7 @@ class CheckItemSchema(FormSchema):
     @validates("category")
     def _known_category(self, category, **kwargs):
         if not isinstance(category, str) or category not in CATEGORIES:
-            raise ValidationError(
-                "Kategori harus salah satu dari: " + ", ".join(CATEGORIES) + ".")
+            raise ValidationError(UNKNOWN_CATEGORY)
 
     @validates("order")
     def _order_in_range(self, order, **kwargs):

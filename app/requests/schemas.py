@@ -16,7 +16,7 @@ from wtforms.validators import Length as FormLength
 
 from app.extensions import db
 from app.requests.models import PRIORITIES, ServiceRequest, SimSystem, SupportType
-from app.schemas import REQUIRED_MESSAGE, FormSchema, text, value
+from app.schemas import FormSchema, required_message, text, value
 
 SR = ServiceRequest
 INACTIVE_CHOICE = "Pilihan tidak ditemukan atau tidak aktif."
@@ -69,7 +69,8 @@ def form_validators(kind: str, relation_names: dict[str, str]) -> dict[str, list
     for name, field in SCHEMAS[kind].fields.items():
         if not (isinstance(field, fields.String) or name in relation_names):
             continue  # a select with its own choices (priority)
-        rules = [DataRequired(message=REQUIRED_MESSAGE)] if field.metadata["required"] else []
+        rules = [DataRequired(message=required_message(field))] if field.metadata["required"] \
+            else []
         rules += [FormLength(max=v.max, message=v.error) for v in field.validators
                   if isinstance(v, Length)]
         if rules:

@@ -13,16 +13,11 @@ from flask_login import current_user
 from jwt import PyJWTError
 from markupsafe import escape
 
+from app.errors import bearer_token_sent as token_sent
 from app.errors import wants_json
 from app.security import roles as R
 
 NOT_LOGGED_IN = "Silakan masuk terlebih dahulu."
-
-
-def token_sent() -> bool:
-    """A bearer token (the API's JWT); other Authorization schemes, e.g. a proxy's Basic auth,
-    leave the browser session in charge."""
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
 
 
 def authenticated_user():

@@ -13,7 +13,7 @@ import functools
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates_schema
 
 from app.requests.models import RequestHistory
-from app.schemas import INVALID_INPUT, UNKNOWN_FIELD, max_length
+from app.schemas import INVALID_INPUT, REQUIRED_MESSAGE, UNKNOWN_FIELD, max_length
 from app.timeutil import parse_office_date
 from app.workflow import rules
 
@@ -65,12 +65,12 @@ class UserId(fields.Field):
     """A user's id: a whole number the database can hold (Infinity, 1e300, 2.5 are not)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-            raise ValidationError("Petugas IT tidak valid.")
         try:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError(value)
             number = int(value)
         except (TypeError, ValueError, OverflowError):
-            raise ValidationError("Petugas IT tidak valid.") from None
+            number = 0
         if not 0 < number <= ID_LIMIT:
             raise ValidationError("Petugas IT tidak valid.")
         return number
@@ -114,7 +114,7 @@ class ActionPayload(Schema):
         errors = {}
         for f in self.action_fields:
             if f.applies(data) and f.is_required(data) and data.get(f.name) is None:
-                errors[f.name] = f.missing or "Isian ini wajib diisi."
+                errors[f.name] = f.missing or REQUIRED_MESSAGE
         if errors:
             raise ValidationError(errors)
 
