@@ -22,7 +22,7 @@ from app.security.hardening import init_hardening
 from app.security.login_limits import init_login_limits
 from app.security.passwords import validate_password
 from app.security.sessions import init_sessions
-from app.views import register_views
+from app.views import page_texts, register_views
 from app.workflow.rules import STATES
 from app.workflow.vocabulary import APPROVAL_LABELS, OUTCOME_LABELS, Approval, Outcome
 
@@ -139,7 +139,9 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["tanggal"] = timeutil.format_date
     app.jinja_env.filters["jam"] = timeutil.format_time
     app.jinja_env.filters["waktu"] = timeutil.format_datetime
+    app.jinja_env.filters["slot"] = timeutil.format_slot
     app.jinja_env.globals["STATE_LABELS"] = STATES
+    app.jinja_env.globals["page_texts"] = page_texts  # FAB's scripts in the reader's language
     app.jinja_env.globals.update(Approval=Approval, Outcome=Outcome,
                                  APPROVAL_LABELS=APPROVAL_LABELS, OUTCOME_LABELS=OUTCOME_LABELS)
 

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 from flask import abort, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import expose
+from flask_appbuilder.api import protect, rison, safe
+from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.models import PermissionView, Role
 from flask_appbuilder.security.views import RoleModelView
+from flask_babel import gettext
 from flask_login import current_user
+from marshmallow import fields
+from marshmallow.validate import Length
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.requests.search import SearchFilterConverter
+from app.schemas import SCHEMA_MESSAGES, OfficeDateTime, in_office_words
 
 # The FAB release these overrides were written and checked against.
 FAB_VERSION = "5.3.0"
@@ -40,6 +46,12 @@ OVERRIDDEN = {
         "(self) -> 'Response'",
     ("flask_appbuilder.api", "ModelRestApi", "put_headless"):
         "(self, pk: 'ModelKeyType') -> 'Response'",
+    ("flask_appbuilder.api.convert", "Model2SchemaConverter", "_column2field"):
+        "(self, datamodel: flask_appbuilder.models.sqla.interface.SQLAInterface, column: flask_appbuilder.api.convert.TreeNode, nested: bool = True, parent_schema_name: Optional[str] = None) -> marshmallow.fields.Field",
+    ("flask_appbuilder.api.convert", "Model2SchemaConverter", "_meta_schema_factory"):
+        "(self, columns: List[str], model: Optional[Type[flask_appbuilder.models.sqla.Model]], class_mixin: Type[marshmallow.schema.Schema], parent_schema_name: Optional[str] = None) -> Type[marshmallow_sqlalchemy.schema.SQLAlchemyAutoSchema]",
+    ("flask_appbuilder.api", "ModelRestApi", "_get_field_info"):
+        "(self, field: 'Field', filter_rel_field: 'Dict[str, Any]', page: 'Optional[int]' = None, page_size: 'Optional[int]' = None) -> 'Dict[str, Any]'",
     ("flask_appbuilder.views", "ModelView", "action"):
         "(self, name, pk)",
     ("flask_appbuilder.views", "ModelView", "action_post"):
@@ -48,6 +60,28 @@ OVERRIDDEN = {
         "(self, user: 'object', permission_name: 'str', view_name: 'str') -> 'bool'",
     ("flask_appbuilder.security.sqla.manager", "SecurityManager", "_get_user_permission_view_menus"):
         "(self, user: 'object', permission_name: 'str', view_menus_name: 'List[str]') -> 'Set[str]'",
+}
+
+# Templates and scripts of FAB's that we replace by copies under app/templates and app/static
+# (so they speak the reader's language and show values in words): the FAB file each copy was
+# made from, and the start of its SHA-256 then. A changed original means the copy is stale.
+COPIED = {
+    "app/templates/appbuilder/init.html": ("templates/appbuilder/init.html", "63cd58ec542d996f"),
+    "app/templates/appbuilder/general/alert.html":
+        ("templates/appbuilder/general/alert.html", "a1d8f674dcdba297"),
+    "app/templates/appbuilder/general/confirm.html":
+        ("templates/appbuilder/general/confirm.html", "b40fa102c061f75b"),
+    "app/templates/appbuilder/general/widgets/list.html":
+        ("templates/appbuilder/general/widgets/list.html", "2a0fad48fe42239c"),
+    "app/templates/appbuilder/general/widgets/show.html":
+        ("templates/appbuilder/general/widgets/show.html", "babd5b80d4e383c4"),
+    "app/templates/appbuilder/general/widgets/roles/list.html":
+        ("templates/appbuilder/general/widgets/roles/list.html", "fbf2cb3dbc25ccb6"),
+    "app/templates/appbuilder/general/widgets/roles/show.html":
+        ("templates/appbuilder/general/widgets/roles/show.html", "3d84311595cea9f6"),
+    "app/static/js/ab.js": ("static/appbuilder/js/ab.js", "5fe48ab0140a5620"),
+    "app/static/js/ab_actions.js": ("static/appbuilder/js/ab_actions.js", "812879e558747ce2"),
+    "app/static/js/ab_filters.js": ("static/appbuilder/js/ab_filters.js", "88fc3eb5572de292"),
 }
 
 
@@ -200,6 +234,111 @@ class CheckedWritesMixin:
         if errors:
             return self.response_400(message=errors)
         return super().put_headless(pk)
+
+
+# --- what the REST API says about itself -----------------------------------------------------
+
+class OfficeSchemaConverter(Model2SchemaConverter):
+    """FAB's model-to-schema converter with the office's edges: date-times are WITA in and
+    out (`OfficeDateTime`), and marshmallow's messages are Indonesian."""
+
+    def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
+        field = super()._column2field(datamodel, column, nested, parent_schema_name)
+        if type(field) is fields.DateTime:
+            office = OfficeDateTime(required=field.required, allow_none=field.allow_none,
+                                    dump_only=field.dump_only, validate=field.validators or None)
+            office.unique = getattr(field, "unique", False)
+            field = office
+        return in_office_words(field)
+
+    def _meta_schema_factory(self, columns, model, class_mixin, parent_schema_name=None):
+        schema = super()._meta_schema_factory(columns, model, class_mixin, parent_schema_name)
+        schema.error_messages = SCHEMA_MESSAGES
+        return schema
+
+
+class DescribedApi:
+    """For a ModelRestApi (FAB's security APIs too): an `_info` a client can fill a form from
+    (SPEC §7), and schemas from `OfficeSchemaConverter`.
+
+    FAB's `_info` labels a field with the catalogue's header when it has no description,
+    takes `required` from the table (a nullable foreign key the product requires reads as
+    optional) and offers choices only for relation fields. Here a field's label and
+    description come from the API's tables, `required_columns` adds what the domain schema
+    requires, a foreign-key column named in `references` lists its choices in `values`
+    (FAB's related-field convention) and at `GET related/<column>`, and a code column named
+    in `choices_columns` lists its codes with their labels.
+    """
+
+    model2schemaconverter = OfficeSchemaConverter
+    required_columns: frozenset[str] = frozenset()
+    # foreign-key column -> (relation, FAB filters of the rows one may choose)
+    references: dict[str, tuple[str, list]] = {}
+    choices_columns: dict[str, dict] = {}
+
+    def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
+        info = super()._get_field_info(field, filter_rel_field, page=page, page_size=page_size)
+        label = self.label_columns.get(field.name)
+        description = self.description_columns.get(field.name)
+        info["label"] = gettext(str(label)) if label else field.name
+        info["description"] = str(description) if description else ""
+        info["required"] = bool(field.required or field.name in self.required_columns)
+        info.pop("validate", None)  # validators' reprs are Python, not words for a client
+        limit = next((v.max for v in field.validators if isinstance(v, Length) and v.max), None)
+        if limit:
+            info["max_length"] = limit
+        if field.name in self.references:
+            info["type"] = "Integer"  # the chosen row's id (marshmallow infers nothing)
+            info["count"], info["values"] = self.reference_values(field.name, page, page_size)
+        elif field.name in self.choices_columns:
+            choices = self.choices_columns[field.name]
+            info["values"] = [{"id": code, "value": gettext(str(label))}
+                              for code, label in choices.items()]
+        return info
+
+    def reference_values(self, column, page=None, page_size=None):
+        """(count, [{"id", "value"}]) of the rows a reference column may name."""
+        relation, rel_filters = self.references[column]
+        datamodel = self.datamodel.get_related_interface(relation)
+        filters = datamodel.get_filters(datamodel.get_search_columns_list())
+        if rel_filters:
+            filters = filters.add_filter_list(rel_filters)
+        page, page_size = self._sanitize_page_args(page, page_size)
+        count, rows = datamodel.query(filters, "", "", page=page, page_size=page_size)
+        return count, [{"id": datamodel.get_pk_value(row), "value": str(row)} for row in rows]
+
+
+class ReferencedApi(DescribedApi):
+    """A DescribedApi that also answers `GET related/<column>` for its `references`."""
+
+    @expose("/related/<column_name>", methods=["GET"])
+    @protect()
+    @safe
+    @rison()
+    def related(self, column_name, **kwargs):
+        """The choices of a reference column, paged as `?q=(page:0,page_size:25)`.
+        ---
+        get:
+          parameters:
+          - in: path
+            schema:
+              type: string
+            name: column_name
+          responses:
+            200:
+              description: count and result ([{id, value}])
+            404:
+              $ref: '#/components/responses/404'
+        """
+        if column_name not in self.references:
+            return self.response_404()
+        args = kwargs.get("rison") or {}
+        page, page_size = args.get("page"), args.get("page_size")
+        if not all(v is None or (isinstance(v, int) and not isinstance(v, bool))
+                   for v in (page, page_size)):
+            return self.response_400(message="page dan page_size harus berupa angka.")
+        count, values = self.reference_values(column_name, page, page_size)
+        return self.response(200, count=count, result=values)
 
 
 # --- @action routes ---------------------------------------------------------------------------

@@ -3,6 +3,9 @@ emails are Indonesian for everyone, their words taken from the same catalogue as
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from functools import wraps
+
 from flask_babel import force_locale, gettext
 
 from app.timeutil import OFFICE_LOCALE
@@ -18,3 +21,22 @@ def labels_in_office_language(table: dict[str, str]) -> dict[str, str]:
     """A whole label table at once, for code that labels many rows (reports)."""
     with force_locale(OFFICE_LOCALE):
         return {code: gettext(msgid) for code, msgid in table.items()}
+
+
+@contextmanager
+def office_language():
+    """Everything inside speaks the office's language, dates and times included (timeutil
+    follows the active locale): for what is printed, reported or mailed during a request."""
+    with force_locale(OFFICE_LOCALE):
+        yield
+
+
+def in_office_language(function):
+    """`office_language()` around a whole function."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        with office_language():
+            return function(*args, **kwargs)
+
+    return wrapper

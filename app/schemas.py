@@ -12,6 +12,8 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validates_sche
 from marshmallow.validate import Length
 from sqlalchemy import String
 
+from app.timeutil import FIRST_YEAR, LAST_YEAR, WITA, to_utc_naive, to_wita
+
 # Free text a person types (TEXT columns): long enough for a report, short enough to print.
 LONG_TEXT_MAX = 5000
 
@@ -46,6 +48,12 @@ def text(column, required: bool | str = False) -> fields.String:
 def value(required: bool | str = False, **kwargs) -> fields.Raw:
     """Anything the domain checks itself (an id of a master list, a code from a list)."""
     return fields.Raw(allow_none=True, metadata={"required": required}, **kwargs)
+
+
+def moment(required: bool | str = False) -> fields.DateTime:
+    """A date-time as the API takes it (`OfficeDateTime`: without an offset it is WITA)."""
+    return OfficeDateTime(allow_none=True, metadata={"required": required},
+                          error_messages={"invalid": INVALID_BY_TYPE["OfficeDateTime"]})
 
 
 def required_message(field) -> str:
@@ -91,3 +99,69 @@ class FormSchema(Schema):
         return {name for name, field in self.fields.items()
                 if field.metadata.get("required") and (name in data or not partial)
                 and _blank(field, data.get(name))}
+
+    @classmethod
+    def required_names(cls) -> frozenset[str]:
+        """The fields the product requires (for the API's `_info`), whatever the table allows."""
+        return frozenset(name for name, field in cls._declared_fields.items()
+                         if field.metadata.get("required"))
+
+
+# --- the API's generated schemas (FAB's model schemas) ----------------------------------------
+
+# marshmallow's own messages, as an Indonesian API answers them (SPEC §7: every API message is
+# Indonesian). Keys are marshmallow's error keys; {placeholders} are filled by marshmallow.
+FIELD_MESSAGES = {
+    "required": REQUIRED_MESSAGE,
+    "null": REQUIRED_MESSAGE,
+    "validator_failed": "Nilai tidak valid.",
+    "type": "Jenis data tidak valid.",
+    "too_large": "Angka terlalu besar.",
+    "special": "Angka tidak valid.",
+    "invalid_utf8": "Teks tidak valid (bukan UTF-8).",
+    "format": "Nilai tidak dapat dibaca.",
+    "invalid_awareness": "Tanggal dan jam tidak valid.",
+}
+INVALID_BY_TYPE = {
+    "String": NOT_TEXT,
+    "Integer": "Harus berupa bilangan bulat.",
+    "Float": "Harus berupa angka.",
+    "Decimal": "Harus berupa angka.",
+    "Boolean": "Harus bernilai true atau false.",
+    "Date": "Format tanggal TTTT-BB-HH, misalnya 2026-12-01.",
+    "DateTime": "Tanggal dan jam tidak valid (contoh 2026-12-01T10:15).",
+    "OfficeDateTime": "Tanggal dan jam tidak valid (contoh 2026-12-01T10:15).",
+    "List": "Harus berupa daftar.",
+    "Dict": "Harus berupa objek.",
+    "Nested": "Harus berupa objek.",
+}
+SCHEMA_MESSAGES = {"type": INVALID_INPUT, "unknown": "Kolom ini tidak dikenal."}
+
+
+def in_office_words(field: fields.Field) -> fields.Field:
+    """The field with Indonesian messages for what marshmallow would say in English."""
+    messages = {key: FIELD_MESSAGES[key] for key in field.error_messages if key in FIELD_MESSAGES}
+    invalid = INVALID_BY_TYPE.get(type(field).__name__)
+    if "invalid" in field.error_messages:
+        messages["invalid"] = invalid or "Nilai tidak valid."
+    field.error_messages.update(messages)
+    return field
+
+
+class OfficeDateTime(fields.DateTime):
+    """A date-time in office time at the API's edge (SPEC §3, Time): a value sent without an
+    offset is WITA, one with an offset is that instant; the model keeps naive UTC; answers
+    carry the offset (`2026-12-02T08:20:00+08:00`)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return to_wita(value).isoformat(timespec="seconds")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=WITA)
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise self.make_error("invalid", input=value, obj_type="datetime")
+        return to_utc_naive(moment)

@@ -1,4 +1,10 @@
-"""Time in the office: stored as naive UTC, shown in WITA (Asia/Makassar)."""
+"""Time in the office: stored as naive UTC, shown in WITA (Asia/Makassar).
+
+Dates and times are written in the reader's language: the active Babel locale on a screen
+(Indonesian "28 November 2026, 08.00 WITA", English "28 November 2026, 08:00 WITA"), the
+office's (`id`) on paper, in reports and in email, which run under
+`app.i18n.office_language()`, and outside any request.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ import re
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
+from flask import has_request_context
+from flask_babel import get_locale
 
 WITA = ZoneInfo("Asia/Makassar")
 UTC = dt.timezone.utc
@@ -31,6 +39,8 @@ def parse_office_date(text) -> dt.date | None:
 
 # Names of months and days come from Babel's CLDR data; the office writes Indonesian.
 OFFICE_LOCALE = "id"
+# The time of day as each language writes it ("08.00" in Indonesian, "08:00" in English).
+TIME_PATTERNS = {"id": "HH.mm", "en": "HH:mm"}
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
@@ -73,6 +83,14 @@ def wita_to_utc(day: dt.date, hhmm: str) -> dt.datetime:
     return to_utc_naive(local)
 
 
+def reader_locale() -> str:
+    """The active Babel locale of a request (the reader's language); the office's elsewhere."""
+    if not has_request_context():
+        return OFFICE_LOCALE
+    locale = get_locale()
+    return locale.language if locale is not None else OFFICE_LOCALE
+
+
 def format_date(day: dt.date | dt.datetime | None, with_weekday: bool = False) -> str:
     """'28 November 2026' (or 'Sabtu, 28 November 2026'); datetimes are shown in WITA."""
     if day is None:
@@ -80,19 +98,20 @@ def format_date(day: dt.date | dt.datetime | None, with_weekday: bool = False) -
     if isinstance(day, dt.datetime):
         day = to_wita(day).date()
     pattern = "EEEE, d MMMM y" if with_weekday else "d MMMM y"
-    return babel_dates.format_date(day, pattern, locale=OFFICE_LOCALE)
+    return babel_dates.format_date(day, pattern, locale=reader_locale())
 
 
 def format_month(year: int, month: int) -> str:
     """'November 2026'."""
-    return babel_dates.format_date(dt.date(year, month, 1), "MMMM y", locale=OFFICE_LOCALE)
+    return babel_dates.format_date(dt.date(year, month, 1), "MMMM y", locale=reader_locale())
 
 
 def format_time(moment: dt.datetime | None) -> str:
-    """'08.00 WITA'."""
+    """'08.00 WITA' ('08:00 WITA' in English)."""
     if moment is None:
         return "-"
-    return to_wita(moment).strftime("%H.%M") + " WITA"
+    pattern = TIME_PATTERNS.get(reader_locale(), TIME_PATTERNS[OFFICE_LOCALE])
+    return babel_dates.format_time(to_wita(moment), pattern, locale=reader_locale()) + " WITA"
 
 
 def format_datetime(moment: dt.datetime | None) -> str:
@@ -102,5 +121,5 @@ def format_datetime(moment: dt.datetime | None) -> str:
 
 
 def format_slot(slot: str) -> str:
-    """'08:00' -> '08.00 WITA'."""
-    return slot.replace(":", ".") + " WITA"
+    """'08:00' -> '08.00 WITA' ('08:00 WITA' in English)."""
+    return (slot if reader_locale() == "en" else slot.replace(":", ".")) + " WITA"

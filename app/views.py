@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from babel import dates as babel_dates
 from flask_appbuilder import AppBuilder
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from app.checklist.pages import ChecklistPages
@@ -23,7 +25,39 @@ from app.requests.api import ImprovementRequestApi, SupportRequestApi
 from app.requests.master_views import SimSystemView, SupportTypeView
 from app.requests.views import ImprovementRequestView, SupportRequestView
 from app.security import roles as R
-from app.security.views import AbsenceApi, AbsenceView, SecurityLogView, UnitView
+from app.security.views import (
+    AbsenceApi,
+    AbsenceView,
+    SecurityLogView,
+    UnitView,
+    fab_pages_in_words,
+)
+
+
+def page_texts() -> dict:
+    """The words FAB's page scripts show (select boxes, the action alert, the date picker), in
+    the reader's language: month and day names from Babel, weeks from Monday (SPEC §3)."""
+    locale = get_locale()
+
+    def week(width: str) -> list[str]:  # the date picker counts from Sunday
+        names = babel_dates.get_day_names(width, locale=locale)
+        return [names[6]] + [names[day] for day in range(6)]
+
+    def months(width: str) -> list[str]:
+        names = babel_dates.get_month_names(width, locale=locale)
+        return [names[month] for month in range(1, 13)]
+
+    return {
+        "locale": str(locale),
+        "select": gettext("Select Value"),
+        "noRowSelected": gettext("No row selected"),
+        "datepicker": {
+            "days": week("wide"), "daysShort": week("abbreviated"), "daysMin": week("short"),
+            "months": months("wide"), "monthsShort": months("abbreviated"),
+            "today": gettext("Today"), "clear": gettext("Clear"), "titleFormat": "MM yyyy",
+            "format": "yyyy-mm-dd", "weekStart": 1,
+        },
+    }
 
 
 def register_views(appbuilder: AppBuilder) -> None:
@@ -72,3 +106,4 @@ def register_views(appbuilder: AppBuilder) -> None:
         appbuilder.add_api(api)
     register_printing(appbuilder)
     register_reports(appbuilder)
+    fab_pages_in_words(appbuilder)  # FAB's own views (users, roles) in the reader's language

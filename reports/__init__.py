@@ -11,6 +11,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
+from app.i18n import in_office_language
 from app.security import roles as R
 from app.security.access import role_names
 from app.timeutil import utcnow
@@ -65,6 +66,7 @@ REPORTS: dict[str, Report] = {
 }
 
 
+@in_office_language
 def build_report(name: str, target, start: dt.date, end: dt.date, *, user=None,
                  now: dt.datetime | None = None) -> None:
     """Write report `name` for the period to `target` (a path or a binary file object).

@@ -13,11 +13,18 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
-from app.requests.models import Assignment, ServiceRequest, SimSystem, SupportType
+from app.requests.models import (
+    Assignment,
+    RequestHistory,
+    ServiceRequest,
+    SimSystem,
+    SupportType,
+)
 from app.security.models import AppUser, Unit
+from app.timeutil import format_date, wita_to_utc
 from app.workflow.rules import STATES, is_overdue
 from app.workflow.vocabulary import RUNNING_APPROVALS
 from reports.common import (
@@ -206,34 +213,73 @@ OVERDUE_COLUMNS = [
 ]
 
 
+def overdue_as_of(ctx: ReportContext) -> dt.date:
+    """The day the overdue report speaks of: the period's end, or today if that is later."""
+    return min(ctx.end, ctx.today)
+
+
+def _overdue_now(ctx: ReportContext):
+    """(assignment to join, where, target, officer) of the requests overdue today: their
+    current state, no join."""
+    return None, SR.overdue_on(ctx.today), SR.target_date, SR.officer_id
+
+
+def _overdue_then(as_of: dt.date):
+    """(assignment to join, where, target, officer) of the requests that were overdue at the
+    end of a past day, read from the history: in progress then, under an assignment running
+    then whose target had passed."""
+    moment = wita_to_utc(as_of + dt.timedelta(days=1), "00:00")
+    status_then = (
+        select(RequestHistory.to_state)
+        .where(RequestHistory.request_id == SR.id, RequestHistory.created_at < moment)
+        .order_by(RequestHistory.created_at.desc(), RequestHistory.id.desc())
+        .limit(1).scalar_subquery()
+    )
+    running = aliased(Assignment)
+    where = and_(
+        running.approval.in_(RUNNING_APPROVALS),
+        running.approved_at < moment,
+        or_(running.ended_at.is_(None), running.ended_at >= moment),
+        running.target_date < as_of, status_then == "in_progress",
+    )
+    return running, where, running.target_date, running.officer_id
+
+
 def build_overdue(book: Workbook, ctx: ReportContext) -> None:
-    """Requests in progress whose target date has passed, as of the report's moment (SPEC §3)."""
+    """Requests overdue at the end of the period, or today when the period runs past today,
+    whatever their submission date (SPEC §6)."""
+    as_of = overdue_as_of(ctx)
+    running, where, target, officer_id = (
+        _overdue_now(ctx) if as_of >= ctx.today else _overdue_then(as_of))
     requester, officer = aliased(AppUser), aliased(AppUser)
     kinds = kind_labels()
+    query = select(
+        SR.number, SR.kind, SR.submitted_at, requester.first_name, requester.last_name,
+        Unit.name.label("unit"), SR.title, officer.first_name.label("officer_first"),
+        officer.last_name.label("officer_last"), target.label("target_date"),
+    ).select_from(SR)
+    if running is not None:
+        query = query.join(running, running.request_id == SR.id)
     rows = stream(
-        select(SR.number, SR.kind, SR.submitted_at, requester.first_name, requester.last_name,
-               Unit.name.label("unit"), SR.title, officer.first_name.label("officer_first"),
-               officer.last_name.label("officer_last"), SR.target_date)
-        .join(requester, requester.id == SR.requester_id)
+        query.join(requester, requester.id == SR.requester_id)
         .join(Unit, Unit.id == SR.unit_id)
-        .outerjoin(officer, officer.id == SR.officer_id)
+        .outerjoin(officer, officer.id == officer_id)
         # Naming both kinds lets the (kind, status) index answer the status condition.
-        .where(SR.kind.in_(tuple(REGISTER_KINDS)), SR.overdue_on(ctx.today),
-               SR.submitted_at.is_not(None), ctx.within(SR.submitted_at),
+        .where(SR.kind.in_(tuple(REGISTER_KINDS)), where, SR.submitted_at.is_not(None),
                ctx.visible_requests())
-        .order_by(SR.target_date, SR.id)
+        .order_by(target, SR.id)
     )
     sheet = book.sheet("Melewati Target").begin(OVERDUE_COLUMNS, [
-        f"Keadaan per {ctx.today:%d/%m/%Y}: permintaan Sedang Dikerjakan yang melewati target "
-        "waktu, dari permintaan yang diajukan dalam periode.",
-        "Hari terlambat dihitung dalam hari kalender: hari ini dikurangi target waktu.",
+        f"Keadaan per {format_date(as_of)}: permintaan Sedang Dikerjakan yang melewati target "
+        "waktu, apa pun tanggal pengajuannya.",
+        "Hari terlambat dihitung dalam hari kalender: tanggal keadaan dikurangi target waktu.",
     ])
     for row in rows:
         sheet.append([
             row.number, kinds.get(row.kind, row.kind), local(row.submitted_at).date(),
             full_name(row.first_name, row.last_name), row.unit, row.title,
             full_name(row.officer_first, row.officer_last), row.target_date,
-            (ctx.today - row.target_date).days,
+            (as_of - row.target_date).days,
         ])
     sheet.finish()
     sheet.footer("Jumlah permintaan", sheet.rows_written)

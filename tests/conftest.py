@@ -11,6 +11,7 @@ import uuid
 
 import psycopg
 import pytest
+from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
@@ -219,6 +220,30 @@ def api(app):
             return self.client.delete(path, headers=self.headers, **kw)
 
     return Api
+
+
+@pytest.fixture()
+def mail_to(app):
+    """Point Flask-Mail at a port; returns a function that starts a real SMTP server there."""
+    from tests.helpers import Inbox, free_port  # helpers import this module
+
+    state = app.extensions["mail"]
+    saved = (state.server, state.port)
+    port = free_port()
+    state.server, state.port = "127.0.0.1", port
+    controllers = []
+
+    def start() -> Inbox:
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        controllers.append(controller)
+        return inbox
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+    state.server, state.port = saved
 
 
 def next_working_day(app, after: dt.date | None = None, n: int = 1) -> dt.date:

@@ -42,7 +42,7 @@ def test_each_demo_user_logs_in(client, username):
 def test_wrong_password_is_refused_in_indonesian(client):
     rv = client.post("/login/", data={"username": "pemohon", "password": "salah-sekali-1"},
                      follow_redirects=True)
-    assert "Login gagal" in rv.get_data(as_text=True)
+    assert "Gagal masuk" in rv.get_data(as_text=True)
 
 
 def test_login_page_is_indonesian_and_english_is_available(client):

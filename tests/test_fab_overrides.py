@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import inspect
 from importlib.metadata import version
+from pathlib import Path
+
+import flask_appbuilder
 
 import pytest
 
-from app.fab_overrides import FAB_VERSION, OVERRIDDEN, RowCheckedActions
+from app.fab_overrides import COPIED, FAB_VERSION, OVERRIDDEN, RowCheckedActions
 
 # Written here, not read from the module: the release the overrides were checked against.
 CHECKED_RELEASE = "5.3.0"
@@ -26,6 +30,25 @@ def test_each_overridden_fab_method_keeps_its_signature(where):
     module, cls, method = where
     fab_method = getattr(getattr(importlib.import_module(module), cls), method)
     assert str(inspect.signature(fab_method)) == OVERRIDDEN[where]
+
+
+@pytest.mark.parametrize("copy", sorted(COPIED))
+def test_each_copied_fab_file_is_still_what_fab_ships(copy):
+    """A copy of FAB's template or script is stale when FAB's original changes."""
+    original, digest = COPIED[copy]
+    assert (Path(__file__).parent.parent / copy).is_file()
+    data = (Path(flask_appbuilder.__file__).parent / original).read_bytes()
+    assert hashlib.sha256(data).hexdigest().startswith(digest), (
+        f"FAB changed {original}: merge the change into {copy}, then update its digest")
+
+
+def test_every_copied_fab_file_is_listed():
+    root = Path(__file__).parent.parent
+    copies = {str(p.relative_to(root)) for p in (root / "app/templates/appbuilder").rglob("*")
+              if p.is_file()}
+    copies |= {f"app/static/js/{name}" for name in ("ab.js", "ab_actions.js", "ab_filters.js")
+               if (root / "app/static/js" / name).exists()}
+    assert copies <= set(COPIED)
 
 
 def test_every_view_with_actions_checks_their_rows(app):

@@ -7,7 +7,6 @@ import email
 from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import select
 
@@ -18,7 +17,6 @@ from app.notify.models import Outbox
 from app.notify.sender import send_due
 from app.security.models import AppUser, Unit
 from app.timeutil import WITA, to_utc_naive
-from tests.helpers import Inbox, free_port
 from tests.workflow_helpers import act, new_request, request_in, user
 
 
@@ -35,28 +33,6 @@ def text_of(message: Message) -> str:
 
 def subject_of(message: Message) -> str:
     return str(email.header.make_header(email.header.decode_header(message["Subject"])))
-
-
-@pytest.fixture()
-def mail_to(app):
-    """Point Flask-Mail at a port; returns a function that starts a real SMTP server there."""
-    state = app.extensions["mail"]
-    saved = (state.server, state.port)
-    port = free_port()
-    state.server, state.port = "127.0.0.1", port
-    controllers = []
-
-    def start() -> Inbox:
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        return inbox
-
-    yield start
-    for controller in controllers:
-        controller.stop()
-    state.server, state.port = saved
 
 
 def flush_outbox(now=None):

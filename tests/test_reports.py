@@ -296,17 +296,42 @@ def test_support_register(seeded, ctx, tmp_path):
     assert rows[0]["Jenis Dukungan"] and rows[0]["Tepat Waktu"] == "Ya"
 
 
-def test_overdue_now(seeded, ctx, tmp_path):
+def overdue_rows(tmp_path, start, end, now=REPORT_NOW):
+    book, _ = build(tmp_path, "overdue", start, end, now=now)
+    return [(r["Judul"], r["Target Waktu"], r["Hari Terlambat"])
+            for r in values(table(book.active, "Nomor Permintaan"))
+            if r["Judul"].startswith("RPT")]  # not the demo's requests, overdue since 2026
+
+
+def test_overdue_at_the_end_of_a_past_period(seeded, ctx, tmp_path):
+    """As it stood at the end of March (16 days late then), not as it stands on 15 April."""
     book, _ = build(tmp_path, "overdue", *MARCH)
-    rows = values(table(book.active, "Nomor Permintaan"))
+    rows = [r for r in values(table(book.active, "Nomor Permintaan"))
+            if r["Judul"].startswith("RPT")]
     assert len(rows) == 1
     assert rows[0]["Judul"] == "RPT R3 melewati target"
     assert rows[0]["Pelaksana (Petugas IT)"] == user("it.budi").full_name
-    assert (rows[0]["Target Waktu"], rows[0]["Hari Terlambat"]) == (day("2032-03-15"), 31)
+    assert (rows[0]["Target Waktu"], rows[0]["Hari Terlambat"]) == (day("2032-03-15"), 16)
     assert rows[0]["Jenis"] == "Permintaan Penyempurnaan Sistem IT"
+    # R3 was assigned on 9 March with target 15 March: on 10 March nothing was overdue yet
+    # (R2 had its obstacle and a new target of 9 March, and was done on the 10th).
+    assert overdue_rows(tmp_path, "2032-03-01", "2032-03-10") == []
+    assert overdue_rows(tmp_path, "2032-03-01", "2032-03-20") == [
+        ("RPT R3 melewati target", day("2032-03-15"), 5)]
+    # R2 was overdue on 6-8 March? No: its obstacle ended that assignment on the 5th.
+    assert overdue_rows(tmp_path, "2032-03-06", "2032-03-08") == []
+
+
+def test_overdue_whatever_the_submission_date(seeded, ctx, tmp_path):
+    """April's report lists R3, submitted in March; a period past today speaks of today."""
+    assert overdue_rows(tmp_path, "2032-04-01", "2032-04-10") == [
+        ("RPT R3 melewati target", day("2032-03-15"), 26)]
+    assert overdue_rows(tmp_path, "2032-04-01", "2032-04-30") == [
+        ("RPT R3 melewati target", day("2032-03-15"), 31)]  # today is 15 April
     # Before its target date it is not overdue.
-    book, _ = build(tmp_path, "overdue", *MARCH, now="2032-03-15T16:00")
-    assert table(book.active, "Nomor Permintaan") == []
+    assert overdue_rows(tmp_path, *MARCH, now="2032-03-15T16:00") == []
+    assert overdue_rows(tmp_path, *MARCH, now="2032-03-16T08:00") == [
+        ("RPT R3 melewati target", day("2032-03-15"), 1)]
 
 
 def test_performance_per_officer(seeded, ctx, tmp_path):

@@ -8,6 +8,8 @@ by reflection, not through the models, lets the old schema be read as it was.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, inspect, select, text
 
@@ -18,8 +20,14 @@ FIRST = "0001"
 OLD_STAMP = "Diputuskan Kasi PDSI — Kabid Dalak berhalangan hadir (Dinas luar ke Jakarta)"
 
 
-def reflected(app) -> dict[str, tuple[list[str], list[tuple]]]:
-    """table -> (columns, sorted rows as text), as the database holds them."""
+# 0008: the columns people typed held WITA wall-clock times; they now hold UTC, 8 hours less.
+TYPED = {"incident": ("occurred_at",), "service_request": ("needed_from", "needed_until")}
+
+
+def reflected(app, typed_shift: dt.timedelta = dt.timedelta(0)
+              ) -> dict[str, tuple[list[str], list[tuple]]]:
+    """table -> (columns, sorted rows as text), as the database holds them; the typed
+    columns moved by `typed_shift`."""
     with app.app_context():
         meta = MetaData()
         meta.reflect(db.engine)
@@ -28,7 +36,9 @@ def reflected(app) -> dict[str, tuple[list[str], list[tuple]]]:
             if table.name == "alembic_version":
                 continue
             columns = [c.name for c in table.columns]
-            rows = sorted(tuple(str(v) for v in row)
+            shifted = [columns.index(c) for c in TYPED.get(table.name, ())]
+            rows = sorted(tuple(str(v + typed_shift if i in shifted and v is not None else v)
+                                for i, v in enumerate(row))
                           for row in db.session.execute(select(table)))
             tables[table.name] = (columns, rows)
         db.session.remove()
@@ -80,11 +90,13 @@ def test_upgrade_from_the_first_migration_keeps_every_row(backend, tmp_path):
         # 0006 read the old stamps into the new columns, and no other row.
         assert bool(decided[0]) is True and decided[1] == "Dinas luar ke Jakarta"
         assert flagged == marked >= 1
-        after = reflected(app)
+        after = reflected(app, typed_shift=dt.timedelta(hours=8))  # back to what was typed
         for table, (columns, rows) in before.items():
             new_columns, new_rows = after[table]
             keep = [new_columns.index(c) for c in columns]
             assert sorted(tuple(row[i] for i in keep) for row in new_rows) == rows, table
+        # ...and they did move: unshifted, the FM-03 rows differ.
+        assert reflected(app)["service_request"][1] != before["service_request"][1]
     finally:
         if name:
             drop_pg_database(name)

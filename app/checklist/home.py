@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.checklist.models import ChecklistRound, Incident
+from app.checklist.models import ROUND_STATES, ChecklistRound, Incident
 from app.extensions import db
 from app.security import access
 from app.security import roles as R
@@ -20,4 +20,4 @@ def home_panels(user, day) -> dict:
         select(Incident).where(Incident.status == "open").order_by(Incident.occurred_at.desc())
         .limit(20)
     ).scalars())
-    return {"rounds_today": rounds, "open_incidents": incidents}
+    return {"rounds_today": rounds, "open_incidents": incidents, "round_states": ROUND_STATES}

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Date,
@@ -21,22 +22,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.timeutil import utcnow
 
 CATEGORIES = ["Aplikasi SIM", "Server", "Jaringan", "Pendukung"]
-RESULTS = {"ok": "Normal", "fault": "Gangguan", "not_checked": "Tidak Diperiksa"}
+# {code: label}: English msgids, shown through the catalogue in the reader's language.
+RESULTS = {"ok": _l("OK"), "fault": _l("Fault"), "not_checked": _l("Not checked")}
 ROUND_STATES = {
-    "scheduled": "Terjadwal",
-    "open": "Dibuka",
-    "done": "Selesai",
-    "late": "Terlambat",
-    "missed": "Terlewat",
+    "scheduled": _l("Scheduled"),
+    "open": _l("Opened"),  # rounds "Dibuka", incidents "Terbuka": two words in Indonesian
+    "done": _l("Done"),
+    "late": _l("Late"),
+    "missed": _l("Missed"),
 }
-INCIDENT_STATES = {"open": "Terbuka", "resolved": "Teratasi"}
+INCIDENT_STATES = {"open": _l("Open"), "resolved": _l("Resolved")}
 HOLIDAY_KINDS = {
-    "nasional": "Libur Nasional",
-    "cuti_bersama": "Cuti Bersama",
-    "bali": "Hari Raya Bali",
-    "edaran": "Surat Edaran Gubernur/Wali Kota",
+    "nasional": _l("National holiday"),
+    "cuti_bersama": _l("Joint leave"),
+    "bali": _l("Balinese holy day"),
+    "edaran": _l("Governor's or Mayor's circular"),
 }
-PROBE_KINDS = {"http": "HTTP(S)", "tcp": "TCP", "disk": "Ruang disk"}
+PROBE_KINDS = {"http": "HTTP(S)", "tcp": "TCP", "disk": _l("Disk space")}
 
 
 class CheckItem(Model):

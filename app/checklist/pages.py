@@ -6,10 +6,12 @@ import calendar as pycal
 import datetime as dt
 from itertools import groupby
 
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import protect, safe
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -27,7 +29,7 @@ from app.extensions import db
 from app.security import access
 from app.security import roles as R
 from app.security.access import current_actor
-from app.timeutil import format_month, parse_office_date, today_wita, utcnow
+from app.timeutil import format_month, parse_office_date, today_wita, utcnow, wita_to_utc
 
 ROUND_COLOURS = {"scheduled": "default", "open": "info", "done": "success", "late": "warning",
                  "missed": "danger"}
@@ -52,6 +54,27 @@ def entries_from_form(form, items) -> list[dict]:
         "note": form.get(f"note_{item.id}", ""),
         "follow_up": form.get(f"follow_up_{item.id}", ""),
     } for item in items]
+
+
+def _day_off(day: dt.date) -> str | None:
+    """Why there are no checks on `day`, in the reader's language (a holiday by its name)."""
+    name = calendar.holiday_name(day)
+    if name:
+        return name
+    return gettext("Saturday or Sunday") if day.weekday() >= 5 else None
+
+
+def shown_shares(stats: dict) -> dict:
+    """The compliance shares as the reader writes numbers ('12,5' in Indonesian)."""
+    return {key: value if key == "rounds" else
+            babel_numbers.format_decimal(value, "#,##0.0", locale=get_locale())
+            for key, value in stats.items()}
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday, short, in the reader's language (the month grid's header)."""
+    names = babel_dates.get_day_names("abbreviated", locale=get_locale())
+    return [names[day] for day in range(7)]
 
 
 def compliance(rows) -> dict:
@@ -83,8 +106,9 @@ class ChecklistPages(BaseView):
         ).scalars().all()
         return self.render_template(
             "checklist/today.html", rounds=todays, day=day, states=ROUND_STATES,
-            colours=ROUND_COLOURS, holiday=calendar.non_working_reason(day),
-            incidents=incidents, can_fill=access.has_role(current_actor(), R.PETUGAS_IT))
+            colours=ROUND_COLOURS, holiday=_day_off(day),
+            incidents=incidents, can_fill=access.has_role(current_actor(), R.PETUGAS_IT),
+            can_report=self.appbuilder.sm.has_access(R.WRITE, R.INCIDENT))
 
     @expose("/round/<int:pk>")
     @has_access
@@ -130,8 +154,8 @@ class ChecklistPages(BaseView):
         return self.render_template(
             "checklist/month.html", weeks=weeks, by_day=by_day, holidays=holidays, month=month,
             title=format_month(year, month), states=ROUND_STATES, colours=ROUND_COLOURS,
-            stats=compliance([r for r in rows if r.status != "scheduled"]),
-            prev_m=prev_m, next_m=next_m, today=today)
+            stats=shown_shares(compliance([r for r in rows if r.status != "scheduled"])),
+            prev_m=prev_m, next_m=next_m, today=today, weekdays=weekday_names())
 
     def _render_round(self, rnd, errors=None, form=None, entries_sent=None):
         items = rounds.active_items()
@@ -145,10 +169,9 @@ class ChecklistPages(BaseView):
         grouped.sort(key=lambda pair: ["Aplikasi SIM", "Server", "Jaringan", "Pendukung"].index(
             pair[0]) if pair[0] in ("Aplikasi SIM", "Server", "Jaringan", "Pendukung") else 9)
         incidents = db.session.execute(
-            select(Incident).where(Incident.occurred_at >= dt.datetime.combine(
-                rnd.date, dt.time()) - dt.timedelta(hours=8),
-                Incident.occurred_at < dt.datetime.combine(rnd.date, dt.time()) + dt.timedelta(
-                    hours=16))
+            select(Incident).where(  # the round's WITA day, in the UTC the column stores
+                Incident.occurred_at >= wita_to_utc(rnd.date, "00:00"),
+                Incident.occurred_at < wita_to_utc(rnd.date + dt.timedelta(days=1), "00:00"))
         ).scalars().all()
         return self.render_template(
             "checklist/round.html", rnd=rnd, grouped=grouped, entries=entries, results=RESULTS,

@@ -7,6 +7,7 @@ spec must show up as a fault for the officer, not as a crashed checklist round.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import errno
 import math
 import shutil
 import socket
@@ -55,15 +56,25 @@ def _expect(spec: ProbeSpec, default: str) -> str:
     return text or default
 
 
-# First match wins: SSLCertVerificationError must precede SSLError, both precede OSError.
-_PREFIXES = [
-    (ConnectionRefusedError, "Koneksi ditolak"),
+# What the officer reads for each failure: words, never the exception's own text ("[Errno 111]
+# Connection refused"). First match wins: SSLCertVerificationError must precede SSLError, both
+# precede OSError.
+_CAUSES = [
+    (ConnectionRefusedError, "Koneksi ditolak: tidak ada layanan yang menjawab di alamat ini"),
+    (ConnectionResetError, "Koneksi diputus oleh server"),
     (socket.gaierror, "Nama host tidak dikenal"),
     (ssl.SSLCertVerificationError, "Sertifikat TLS tidak valid"),
-    (ssl.SSLError, "Kesalahan TLS"),
+    (ssl.SSLError, "Kesalahan TLS: sambungan aman tidak dapat dibuat"),
     (OSError, "Gagal terhubung"),
-    (Exception, "Kesalahan"),
+    (Exception, "Pemeriksaan gagal karena kesalahan tak terduga"),
 ]
+_ERRNO_CAUSES = {
+    errno.ECONNREFUSED: "Koneksi ditolak: tidak ada layanan yang menjawab di alamat ini",
+    errno.EHOSTUNREACH: "Host tidak dapat dijangkau",
+    errno.ENETUNREACH: "Jaringan tidak dapat dijangkau",
+    errno.EACCES: "Akses ditolak",
+    errno.EPERM: "Akses ditolak",
+}
 
 
 def _describe(exc: BaseException, timeout: float) -> str:
@@ -74,8 +85,9 @@ def _describe(exc: BaseException, timeout: float) -> str:
         exc = exc.reason
     if isinstance(exc, TimeoutError):  # socket.timeout is an alias since 3.10
         return f"Waktu habis setelah {_num(timeout)} detik"
-    prefix = next(text for cls, text in _PREFIXES if isinstance(exc, cls))
-    return f"{prefix}: {str(exc) or type(exc).__name__}"
+    if isinstance(exc, OSError) and exc.errno in _ERRNO_CAUSES:
+        return _ERRNO_CAUSES[exc.errno]
+    return next(text for cls, text in _CAUSES if isinstance(exc, cls))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -164,7 +176,8 @@ def run_probe(spec: ProbeSpec, timeout: float = 3.0) -> ProbeResult:
     try:
         probe = _PROBES.get(str(getattr(spec, "kind", "")).strip().lower())
         if probe is None:
-            raise _Invalid(f"Jenis probe tidak dikenal: {getattr(spec, 'kind', None)!r}")
+            kind = getattr(spec, "kind", None)
+            raise _Invalid("Jenis probe tidak dikenal" + (f": {kind}" if kind else ""))
         if not isinstance(spec.target, str) or not spec.target.strip():
             raise _Invalid("Target probe kosong")
         value, error = probe(spec, timeout)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi, protect, safe
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.validators import InputRequired
 
 from app.checklist import incidents
 from app.checklist.models import (
@@ -23,10 +25,21 @@ from app.checklist.models import (
     Incident,
 )
 from app.checklist.pages import ChecklistSubmitMixin
-from app.checklist.schemas import check_item_field_errors, incident_field_errors
+from app.checklist.schemas import (
+    CheckItemSchema,
+    IncidentSchema,
+    check_item_field_errors,
+    incident_field_errors,
+)
 from app.errors import error_response
 from app.extensions import db
-from app.fab_overrides import CheckedWritesMixin, EagerSQLAInterface
+from app.fab_overrides import (
+    CheckedWritesMixin,
+    DescribedApi,
+    EagerSQLAInterface,
+    ReferencedApi,
+)
+from app.forms import OfficeDateTimeField
 from app.security import access
 from app.security import roles as R
 from app.security.access import current_actor
@@ -52,6 +65,11 @@ class CheckItemView(ModelView):
                                   "active", "probe_kind", "probe_target", "probe_expect"]
     search_columns = ["category", "name", "active"]
     label_columns = ITEM_LABELS
+    show_columns = add_columns
+    add_title = _l("Add check item")
+    edit_title = _l("Edit check item")
+    show_title = _l("Check item")
+    formatters_columns = {"probe_kind": lambda k: PROBE_KINDS.get(k, k) if k else "-"}
     add_form_extra_fields = {
         "category": SelectField(_l("Category"), choices=[(c, c) for c in CATEGORIES]),
         "probe_kind": SelectField(_l("Automatic probe"),
@@ -60,8 +78,14 @@ class CheckItemView(ModelView):
     edit_form_extra_fields = add_form_extra_fields
 
 
-class CheckItemApi(CheckedWritesMixin, ModelRestApi):
+class CheckItemApi(DescribedApi, CheckedWritesMixin, ModelRestApi):
     resource_name = "check_item"
+    label_columns = {**ITEM_LABELS, "id": _l("Id")}
+    required_columns = CheckItemSchema.required_names()
+    choices_columns = {"category": {c: c for c in CATEGORIES}, "probe_kind": PROBE_KINDS}
+    list_title = show_title = _l("Check items")
+    add_title = _l("Add check item")
+    edit_title = _l("Edit check item")
     allow_browser_login = False
     datamodel = SQLAInterface(CheckItem)
     class_permission_name = R.CHECK_ITEM
@@ -91,6 +115,13 @@ class HolidayView(ModelView):
     add_form_extra_fields = {"kind": SelectField(_l("Kind"), choices=list(HOLIDAY_KINDS.items()),
                                                  default="edaran")}
     edit_form_extra_fields = add_form_extra_fields
+    # The search form offers labels, not the codes the column stores.
+    search_form_extra_fields = {"kind": SelectField(_l("Kind"),
+                                                    choices=list(HOLIDAY_KINDS.items()))}
+    show_columns = list_columns
+    add_title = _l("Add a holiday")
+    edit_title = _l("Edit holiday")
+    show_title = _l("Holiday")
 
 
 ROUND_LABELS = {"date": _l("Date"), "slot": _l("Check time"), "status": _l("Status"),
@@ -110,10 +141,20 @@ class ChecklistRoundView(ModelView):
     formatters_columns = {"date": lambda d: format_date(d, with_weekday=True),
                           "status": lambda s: ROUND_STATES.get(s, s),
                           "submitted_at": format_datetime}
+    show_columns = list_columns
+    show_title = _l("Checklist round")
+    search_form_extra_fields = {"status": SelectField(_l("Status"),
+                                                      choices=list(ROUND_STATES.items()))}
 
 
-class ChecklistRoundApi(ChecklistSubmitMixin, ModelRestApi):
+class ChecklistRoundApi(ChecklistSubmitMixin, DescribedApi, ModelRestApi):
     resource_name = "checklist_round"
+    label_columns = {**ROUND_LABELS, "id": _l("Id"), "officer.id": _l("IT officer"),
+                     "officer.username": _l("IT officer"), "officer": _l("IT officer"),
+                     "created_at": _l("Created at"), "probed_at": _l("Probed at"),
+                     "missed_notified_at": _l("Missed notice sent at"), "version": _l("Version"),
+                     "entries": _l("Check results")}
+    list_title = show_title = add_title = edit_title = _l("Checklist rounds")
     allow_browser_login = False
     datamodel = EagerSQLAInterface(ChecklistRound, eager=("officer",))
     class_permission_name = R.ROUND
@@ -151,6 +192,15 @@ class IncidentView(ModelView):
     label_columns = INCIDENT_LABELS
     formatters_columns = {"occurred_at": format_datetime, "resolved_at": format_datetime,
                           "status": lambda s: INCIDENT_STATES.get(s, s)}
+    search_form_extra_fields = {"status": SelectField(_l("Status"),
+                                                      choices=list(INCIDENT_STATES.items()))}
+    add_title = _l("Report a SIM incident")
+    edit_title = _l("Edit SIM incident")
+    show_title = _l("SIM incident")
+    add_form_extra_fields = {"occurred_at": OfficeDateTimeField(
+        _l("Occurred at"),
+        validators=[InputRequired(message=_l("The time of the incident is required."))])}
+    edit_form_extra_fields = add_form_extra_fields
 
     def pre_add(self, item):
         item.reported_by_id = current_actor().id
@@ -185,14 +235,22 @@ def incident_edit_refusal(incident, user) -> str | None:
     if access.has_role(user, R.PETUGAS_IT, R.KASI, R.ADMIN):
         return None
     if incident.reported_by_id != user.id:
-        return "Hanya pelapor atau Petugas IT yang dapat mengubah laporan gangguan ini."
+        return gettext("Only the reporter or an IT officer may change this incident report.")
     if incident.status != "open":
-        return "Laporan gangguan yang sudah teratasi tidak dapat diubah."
+        return gettext("A resolved incident report can no longer be changed.")
     return None
 
 
-class IncidentApi(CheckedWritesMixin, ModelRestApi):
+class IncidentApi(ReferencedApi, CheckedWritesMixin, ModelRestApi):
     resource_name = "incident"
+    label_columns = {**INCIDENT_LABELS, "id": _l("Id"), "system_id": _l("System / module"),
+                     "system.id": _l("System / module"), "system.name": _l("System / module"),
+                     "reported_by.username": _l("Reported by")}
+    required_columns = IncidentSchema.required_names()
+    references = {"system_id": ("system", [["active", FilterEqual, True]])}
+    list_title = show_title = _l("SIM incidents")
+    add_title = _l("Report an incident")
+    edit_title = _l("Edit incident")
     allow_browser_login = False
     datamodel = EagerSQLAInterface(Incident, eager=("system", "reported_by"))
     class_permission_name = R.INCIDENT

@@ -8,13 +8,13 @@ from html import escape
 from flask import current_app
 
 from app.extensions import db, upsert_insert
-from app.i18n import indonesian
+from app.i18n import in_office_language, indonesian
 from app.notify.models import Outbox
 from app.notify.templates import FOOTER, REQUEST_EVENTS
 from app.security import access
 from app.security import roles as R
 from app.security.models import AppUser
-from app.timeutil import format_date, today_wita, utcnow
+from app.timeutil import format_date, format_datetime, today_wita, utcnow
 from app.workflow import relations
 from app.workflow.rules import NOTIFY
 from app.workflow.vocabulary import KIND_LABELS, Approval
@@ -27,6 +27,7 @@ def request_link(req) -> str:
     return f"{base}/{URL_PATHS[req.kind]}/show/{req.id}"
 
 
+@in_office_language
 def tell_admins_unit_without_head(unit, day: dt.date, now: dt.datetime) -> int:
     """SPEC §2: a submission refused for want of a head tells the Admin, once a unit a day."""
     name = unit.name if unit is not None else "(unit tidak diketahui)"
@@ -60,6 +61,18 @@ def queue(event: str, user, subject: str, text: str, *, request_id=None, dedupe_
     return row
 
 
+def needed_line(req) -> str:
+    """FM-03: when the help is needed, in WITA (empty for FM-01 or when not given)."""
+    start, until = getattr(req, "needed_from", None), getattr(req, "needed_until", None)
+    if start is None and until is None:
+        return ""
+    if start is not None and until is not None:
+        return f"\nDibutuhkan: {format_datetime(start)} s.d. {format_datetime(until)}."
+    if start is not None:
+        return f"\nDibutuhkan mulai: {format_datetime(start)}."
+    return f"\nDibutuhkan sampai: {format_datetime(until)}."
+
+
 def context(req, actor, **extra) -> dict:
     officer = db.session.get(AppUser, req.officer_id) if req.officer_id else None
     pending = [a for a in req.assignments if a.approval == Approval.PENDING]
@@ -85,10 +98,12 @@ def context(req, actor, **extra) -> dict:
             else "tidak layak dikerjakan"),
         "reason": extra.get("reason") or req.proposal_note or "-",
         "stamp_line": f"\n\n{stamp}." if stamp else "",
+        "needed_line": needed_line(req),
         "link": request_link(req),
     }
 
 
+@in_office_language
 def queue_request_event(event: str, req, actor, *, now=None, **extra) -> list[Outbox]:
     """Queue the event's email to everyone SPEC §5 names; never to the actor themself."""
     if event not in NOTIFY:

@@ -3,18 +3,18 @@
 REQUEST_EVENTS: dict[str, tuple[str, str]] = {
     "submit": (
         "Permintaan {number} menunggu persetujuan Anda",
-        "{actor} mengajukan {form_name} nomor {number}: \"{title}\".\n"
+        "{actor} mengajukan {form_name} nomor {number}: \"{title}\".{needed_line}\n"
         "Mohon persetujuan Anda sebagai Kepala {unit}.",
     ),
     "submit_direct": (
         "Permintaan {number} menunggu kajian Kasi PDSI",
-        "{actor}, Kepala {unit}, mengajukan {form_name} nomor {number}: \"{title}\".\n"
-        "Permintaan langsung diteruskan untuk dikaji.",
+        "{actor}, Kepala {unit}, mengajukan {form_name} nomor {number}: \"{title}\"."
+        "{needed_line}\nPermintaan langsung diteruskan untuk dikaji.",
     ),
     "unit_approve": (
         "Permintaan {number} disetujui Kepala Unit, menunggu kajian",
-        "{actor} menyetujui {form_name} nomor {number}: \"{title}\" dari {requester} ({unit}).\n"
-        "Mohon dikaji dan ditentukan petugas serta target waktunya.",
+        "{actor} menyetujui {form_name} nomor {number}: \"{title}\" dari {requester} ({unit})."
+        "{needed_line}\nMohon dikaji dan ditentukan petugas serta target waktunya.",
     ),
     "unit_reject": (
         "Permintaan {number} ditolak Kepala Unit",
@@ -33,7 +33,7 @@ REQUEST_EVENTS: dict[str, tuple[str, str]] = {
     "assigned": (
         "Penugasan permintaan {number}: target {target_date}",
         "{form_name} nomor {number}: \"{title}\" dari {requester} ({unit}) ditugaskan kepada "
-        "{officer} dengan target waktu {target_date}.{stamp_line}",
+        "{officer} dengan target waktu {target_date}.{needed_line}{stamp_line}",
     ),
     "rejected": (
         "Permintaan {number} tidak dapat ditindaklanjuti",

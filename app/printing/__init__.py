@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from app.checklist import calendar, rounds
 from app.checklist.models import ChecklistEntry, ChecklistRound, Incident
 from app.extensions import db
+from app.i18n import in_office_language
 from app.requests.models import (
     Assignment,
     ImprovementRequest,
@@ -132,6 +133,7 @@ class PrintView(BaseView):
 
     @expose("/checklist/<day>.pdf")
     @session_or_token(R.ROUND, REFUSED)
+    @in_office_language
     def checklist(self, day: str, user):
         date = parse_office_date(day)
         if date is None:
@@ -141,6 +143,7 @@ class PrintView(BaseView):
         return pdf_response(data, _filename(forms.CHECKLIST_CODE, day))
 
     @staticmethod
+    @in_office_language
     def _request_pdf(model, pk: int, user):
         req = load_request(model, pk, user)
         if req is None:

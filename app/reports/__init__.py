@@ -12,14 +12,43 @@ import tempfile
 
 from flask import current_app, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 import reports
+from app.i18n import office_language
 from app.security import roles as R
 from app.security.gate import refuse, session_or_token
 from app.timeutil import FIRST_YEAR, LAST_YEAR, parse_office_date, today_wita, utcnow
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# The Laporan page in the reader's language (the files themselves are Indonesian for everyone,
+# titled by the `reports` package): a title and what each report holds, by report name.
+REPORT_LABELS = {
+    "improvement_requests": (
+        _l("IT system improvement requests"),
+        _l("FM-01 requests submitted in the period, with their officers, target dates and "
+           "punctuality.")),
+    "support_requests": (
+        _l("IT officer support requests"),
+        _l("FM-03 requests submitted in the period, with their officers, target dates and "
+           "punctuality.")),
+    "checklist": (
+        _l("SIM and server checklist report"),
+        _l("Check rounds, results per item, and compliance per month and per officer.")),
+    "incidents": (
+        _l("SIM incident summary"),
+        _l("SIM incidents in the period with the time taken to handle them and its mean.")),
+    "performance": (
+        _l("IT officer performance"),
+        _l("Per officer: assignments, done on time and late, obstacles, still running, mean "
+           "days to complete.")),
+    "overdue": (
+        _l("Requests past their target date"),
+        _l("Requests in progress whose target date has passed.")),
+}
 
 
 class PeriodError(ValueError):
@@ -28,16 +57,17 @@ class PeriodError(ValueError):
 
 def parse_period(start_text: str | None, end_text: str | None,
                  today: dt.date) -> tuple[dt.date, dt.date]:
-    """`from`/`to` as YYYY-MM-DD; both missing means this month. Messages in Indonesian."""
+    """`from`/`to` as YYYY-MM-DD; both missing means this month. Messages in the reader's
+    language (Indonesian for an API client)."""
     if not start_text and not end_text:
         return presets(today)["this_month"]
     start, end = parse_office_date(start_text), parse_office_date(end_text)
     if start is None or end is None:
-        raise PeriodError("Tanggal periode tidak valid: isi 'from' dan 'to' dengan format "
-                          "TTTT-BB-HH, misalnya 2026-11-01, antara tahun "
-                          f"{FIRST_YEAR} dan {LAST_YEAR}.")
+        raise PeriodError(gettext(
+            "Invalid period dates: give 'from' and 'to' as YYYY-MM-DD, e.g. 2026-11-01, "
+            "between the years %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR))
     if start > end:
-        raise PeriodError("Tanggal awal periode tidak boleh sesudah tanggal akhir.")
+        raise PeriodError(gettext("The start of the period cannot be after its end."))
     return start, end
 
 
@@ -53,7 +83,7 @@ def presets(today: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
 
 
 def _refuse(status: int, message: str):
-    refuse(status, message, back=("Kembali ke Laporan", url_for("ReportsView.index")))
+    refuse(status, message, back=(gettext("Back to Reports"), url_for("ReportsView.index")))
 
 
 class ReportsView(BaseView):
@@ -74,16 +104,16 @@ class ReportsView(BaseView):
             ("this_month", _l("This month")), ("last_month", _l("Last month")),
             ("this_year", _l("This year")))]
         return self.render_template("reports/index.html", reports=available, periods=periods,
-                                    default=presets(today)["this_month"])
+                                    default=presets(today)["this_month"], labels=REPORT_LABELS)
 
     @expose("/<name>.xlsx")
-    @session_or_token(R.REPORTS, "Anda tidak berwenang mengunduh laporan.")
+    @session_or_token(R.REPORTS, _l("You may not download reports."))
     def download(self, name, user):
         report = reports.REPORTS.get(name)
         if report is None:
-            _refuse(404, "Laporan tidak dikenal.")
+            _refuse(404, gettext("Unknown report."))
         if not report.allowed_for(user):
-            _refuse(403, "Anda tidak berwenang mengunduh laporan ini.")
+            _refuse(403, gettext("You may not download this report."))
         now = utcnow()
         try:
             start, end = parse_period(request.args.get("from"), request.args.get("to"),
@@ -92,7 +122,8 @@ class ReportsView(BaseView):
             _refuse(400, str(err))
         handle = tempfile.TemporaryFile()  # constant memory: the file grows on disk
         try:
-            reports.build_report(name, handle, start, end, user=user, now=now)
+            with office_language():  # the file is Indonesian whoever downloads it
+                reports.build_report(name, handle, start, end, user=user, now=now)
         except BaseException:
             handle.close()
             raise

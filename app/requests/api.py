@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_babel import lazy_gettext as _l
 
 from app.errors import error_response
-from app.fab_overrides import CheckedWritesMixin
+from app.fab_overrides import CheckedWritesMixin, ReferencedApi
+from app.requests.labels import API_LABELS
 from app.requests.listing import LIST_EAGER, VISIBLE_REQUESTS, RequestInterface
-from app.requests.models import (
-    ImprovementRequest,
-    SupportRequest,
+from app.requests.models import PRIORITIES, ImprovementRequest, SupportRequest
+from app.requests.schemas import (
+    ImprovementSchema,
+    SupportSchema,
+    edit_refusal,
+    field_errors,
+    fill_new_request,
 )
-from app.requests.schemas import edit_refusal, field_errors, fill_new_request
 from app.security import roles as R
 from app.security.access import current_actor
 from app.timeutil import today_wita
@@ -26,8 +32,12 @@ COMMON_COLUMNS = [
 ]
 
 
-class RequestApi(CheckedWritesMixin, ModelRestApi):
+ACTIVE = [["active", FilterEqual, True]]
+
+
+class RequestApi(ReferencedApi, CheckedWritesMixin, ModelRestApi):
     allow_browser_login = False
+    label_columns = API_LABELS
     method_permission_name = R.API_VERBS
     base_permissions = ["can_read", "can_write", "can_act"]  # requests are never deleted
     base_filters = VISIBLE_REQUESTS
@@ -120,6 +130,13 @@ class ImprovementRequestApi(RequestApi):
     datamodel = RequestInterface(ImprovementRequest, eager=LIST_EAGER)
     kind_columns = ["system_id", "current_condition", "proposed_improvement", "reason",
                     "priority", "desired_date"]
+    required_columns = ImprovementSchema.required_names()
+    references = {"system_id": ("system", ACTIVE)}
+    choices_columns = {"priority": PRIORITIES}
+    list_title = _l("Improvement requests (FM-01)")
+    add_title = _l("New improvement request")
+    edit_title = _l("Edit improvement request")
+    show_title = _l("Improvement request")
 
 
 class SupportRequestApi(RequestApi):
@@ -128,4 +145,10 @@ class SupportRequestApi(RequestApi):
     class_permission_name = R.SUPPORT
     datamodel = RequestInterface(SupportRequest, eager=LIST_EAGER)
     kind_columns = ["support_type_id", "description", "location", "needed_from", "needed_until"]
+    required_columns = SupportSchema.required_names()
+    references = {"support_type_id": ("support_type", ACTIVE)}
+    list_title = _l("Support requests (FM-03)")
+    add_title = _l("New support request")
+    edit_title = _l("Edit support request")
+    show_title = _l("Support request")
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.requests.models import SimSystem, SupportType
 from app.security import roles as R
 
-_LABELS = {"code": _l("Code"), "name": _l("Name"), "description": _l("Description"),
+_LABELS = {"code": _l("Code"), "name": _l("Name"), "description": _l("Remarks"),
            "active": _l("Active")}
 
 
@@ -20,8 +20,15 @@ class SimSystemView(ModelView):
     add_columns = edit_columns = ["code", "name", "description", "active"]
     search_columns = ["code", "name"]
     label_columns = _LABELS
+    show_columns = add_columns
+    add_title = _l("Add a SIM system or module")
+    edit_title = _l("Edit SIM system or module")
+    show_title = _l("SIM system or module")
 
 
 class SupportTypeView(SimSystemView):
     datamodel = SQLAInterface(SupportType)
     list_title = _l("Support types")
+    add_title = _l("Add a support type")
+    edit_title = _l("Edit support type")
+    show_title = _l("Support type")

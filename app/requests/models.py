@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Optional
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Date,
@@ -26,7 +27,8 @@ from app.timeutil import utcnow
 from app.workflow import rules
 from app.workflow.vocabulary import RUNNING_APPROVALS, Approval
 
-PRIORITIES = {"rendah": "Rendah", "sedang": "Sedang", "tinggi": "Tinggi"}
+# {code: label}: English msgids, shown through the catalogue in the reader's language.
+PRIORITIES = {"rendah": _l("Low"), "sedang": _l("Medium"), "tinggi": _l("High")}
 # Requests not yet in a final state (rules.FINAL_STATES), for the partial index below.
 OPEN_CONDITION = text("status NOT IN ('done', 'rejected', 'cancelled')")
 UNSENT_CANCELLED = text("status = 'cancelled' AND submitted_at IS NULL")

@@ -9,17 +9,18 @@ and what a new one is, are here too (SPEC §3).
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validates_schema
 from marshmallow.validate import Length, OneOf
 from wtforms.validators import DataRequired
 from wtforms.validators import Length as FormLength
 
 from app.extensions import db
 from app.requests.models import PRIORITIES, ServiceRequest, SimSystem, SupportType
-from app.schemas import FormSchema, required_message, text, value
+from app.schemas import FormSchema, moment, required_message, text, value
 
 SR = ServiceRequest
 INACTIVE_CHOICE = "Pilihan tidak ditemukan atau tidak aktif."
+NEEDED_ORDER = "Waktu selesai tidak boleh sebelum waktu mulai."
 
 
 def _active(master):
@@ -52,6 +53,14 @@ class SupportSchema(FormSchema):
     support_type_id = value(required=True, validate=_active(SupportType))
     description = text(SR.description, required=True)
     location = text(SR.location)
+    needed_from = moment()
+    needed_until = moment()
+
+    @validates_schema(skip_on_field_errors=True)
+    def _needed_in_order(self, data, **kwargs):
+        start, until = data.get("needed_from"), data.get("needed_until")
+        if start is not None and until is not None and until < start:
+            raise ValidationError({"needed_until": [NEEDED_ORDER]})
 
 
 SCHEMAS = {"improvement": ImprovementSchema(), "support": SupportSchema()}

@@ -18,7 +18,9 @@ from wtforms.validators import DataRequired, Optional
 
 from app.checklist import calendar
 from app.extensions import db
+from app.forms import NotBefore, OfficeDateTimeField
 from app.requests import attachments
+from app.requests.labels import DETAIL_FIELDS, LABELS
 from app.requests.listing import LIST_EAGER, VISIBLE_REQUESTS, RequestInterface
 from app.requests.models import (
     PRIORITIES,
@@ -28,8 +30,7 @@ from app.requests.models import (
     ServiceRequest,
     SupportRequest,
 )
-from app.requests.schemas import edit_refusal, fill_new_request, form_validators
-from app.schemas import REQUIRED_MESSAGE
+from app.requests.schemas import NEEDED_ORDER, edit_refusal, fill_new_request, form_validators
 from app.security import access
 from app.security import roles as R
 from app.security.access import current_actor
@@ -37,7 +38,7 @@ from app.timeutil import format_date, format_datetime, today_wita
 from app.workflow import relations, rules, service
 from app.workflow.vocabulary import Kind
 
-REQUIRED = DataRequired(message=REQUIRED_MESSAGE)
+REQUIRED = DataRequired(message=_l("This field is required."))
 
 
 def status_label(code: str) -> str:
@@ -50,39 +51,6 @@ def status_badge(code: str) -> Markup:
         "in_progress": "primary", "obstacle_reported": "warning",
     }.get(code, "info")
     return Markup(f'<span class="label label-{css}">{escape(status_label(code))}</span>')
-
-
-# Per kind: the form's fields in the order of the paper form, with their labels.
-DETAIL_FIELDS = {
-    "improvement": [
-        ("system", _l("System / module")),
-        ("current_condition", _l("Current condition")),
-        ("proposed_improvement", _l("Proposed improvement")),
-        ("reason", _l("Reason / benefit")),
-        ("priority", _l("Priority")),
-        ("desired_date", _l("Desired date")),
-    ],
-    "support": [
-        ("support_type", _l("Support type")),
-        ("description", _l("Description")),
-        ("location", _l("Location")),
-        ("needed_from", _l("Needed from")),
-        ("needed_until", _l("Needed until")),
-    ],
-}
-
-LABELS = {
-    "number": _l("Request number"),
-    "title": _l("Title"),
-    "unit": _l("Unit"),
-    "requester": _l("Requester"),
-    "status": _l("Status"),
-    "officer": _l("IT officer"),
-    "target_date": _l("Target date"),
-    "submitted_at": _l("Submitted at"),
-    "created_at": _l("Created at"),
-    **{name: label for fields in DETAIL_FIELDS.values() for name, label in fields},
-}
 
 
 def _format_target(value, item=None):
@@ -106,6 +74,9 @@ class RequestView(ModelView):
     formatters_columns = {"status": status_badge, "target_date": _format_target,
                           "number": lambda v: v or gettext("Draft"),
                           "officer": lambda v: v or "-"}
+    # The search form offers the states by name, not the codes the column stores.
+    search_form_extra_fields = {"status": SelectField(
+        _l("Status"), choices=[(code, _l(label)) for code, label in rules.STATES.items()])}
     page_size = 25
 
     @expose("/show/<int:pk>", methods=["GET"])
@@ -164,7 +135,7 @@ class RequestView(ModelView):
         if req.requester_id != user.id:
             abort(403)
         if req.status in rules.FINAL_STATES:
-            flash("Permintaan yang sudah selesai tidak dapat diberi lampiran.", "warning")
+            flash(gettext("A closed request cannot take attachments."), "warning")
             return redirect(url_for(f"{self.__class__.__name__}.show", pk=pk))
         try:
             attachments.save(req, request.files.get("file"), user)
@@ -313,5 +284,8 @@ class SupportRequestView(RequestView):
     validators_columns = form_validators(Kind.SUPPORT, {"support_type_id": "support_type"})
     add_form_extra_fields = {
         "description": TextAreaField(_l("Description"), widget=BS3TextAreaFieldWidget()),
+        "needed_from": OfficeDateTimeField(_l("Needed from"), validators=[Optional()]),
+        "needed_until": OfficeDateTimeField(_l("Needed until"), validators=[
+            Optional(), NotBefore("needed_from", NEEDED_ORDER)]),
     }
     edit_form_extra_fields = add_form_extra_fields

@@ -84,7 +84,8 @@ def problems(actor, new: Values, old: Values | None, today: dt.date,
     errors: dict[str, str] = {}
     _official_problems(actor, new, old, is_admin, errors)
     if not new.kind or new.kind not in ABSENCE_KINDS:
-        errors["kind"] = "Jenis harus salah satu dari: " + ", ".join(ABSENCE_KINDS.values()) + "."
+        errors["kind"] = ("Jenis harus salah satu dari: "
+                          + ", ".join(str(label) for label in ABSENCE_KINDS.values()) + ".")
     reason = (new.reason or "").strip()
     if not reason:
         errors["reason"] = "Alasan wajib diisi."

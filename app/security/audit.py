@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask import g, has_request_context, request
 from flask_appbuilder.security.sqla.models import Group, Role, User
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -20,35 +22,38 @@ BOOKKEEPING = {"last_login", "login_count", "fail_login_count", "changed_on", "c
                "created_on", "created_by_fk", "session_version", "ended_sessions", "changed_by",
                "created_by"}
 
-# Indonesian names of every event the log holds (the log page shows these).
+# The name of every event the log holds, as the log page shows it: English msgids, read in the
+# reader's language through the catalogue.
 EVENT_LABELS = {
-    "login_success": "Masuk berhasil",
-    "login_failure": "Gagal masuk",
-    "login_blocked": "Masuk diblokir (terlalu banyak kegagalan)",
-    "user_created": "Pengguna dibuat",
-    "user_updated": "Data pengguna diubah",
-    "user_roles_changed": "Peran pengguna diubah",
-    "user_deactivated": "Pengguna dinonaktifkan",
-    "user_activated": "Pengguna diaktifkan",
-    "password_changed": "Kata sandi diubah",
-    "user_deleted": "Pengguna dihapus",
-    "role_created": "Peran dibuat",
-    "role_updated": "Peran diubah",
-    "role_permissions_changed": "Izin peran diubah",
-    "role_deleted": "Peran dihapus",
-    "group_created": "Grup dibuat",
-    "group_changed": "Grup diubah (peran atau anggota)",
-    "group_deleted": "Grup dihapus",
-    "absence_recorded": "Ketidakhadiran dicatat",
-    "absence_changed": "Ketidakhadiran diubah",
-    "absence_withdrawn": "Ketidakhadiran dibatalkan",
-    "absence_ended": "Ketidakhadiran diakhiri",
-    "kabid_absent_decision": "Keputusan Kasi PDSI saat Kabid Dalak berhalangan",
+    "login_success": _l("Signed in"),
+    "login_failure": _l("Sign-in failed"),
+    "login_blocked": _l("Sign-in blocked (too many failures)"),
+    "user_created": _l("User created"),
+    "user_updated": _l("User details changed"),
+    "user_roles_changed": _l("User's roles changed"),
+    "user_deactivated": _l("User deactivated"),
+    "user_activated": _l("User activated"),
+    "password_changed": _l("Password changed"),
+    "user_deleted": _l("User deleted"),
+    "role_created": _l("Role created"),
+    "role_updated": _l("Role changed"),
+    "role_permissions_changed": _l("Role's permissions changed"),
+    "role_deleted": _l("Role deleted"),
+    "group_created": _l("Group created"),
+    "group_changed": _l("Group changed (roles or members)"),
+    "group_deleted": _l("Group deleted"),
+    "absence_recorded": _l("Absence recorded"),
+    "absence_changed": _l("Absence changed"),
+    "absence_withdrawn": _l("Absence withdrawn"),
+    "absence_ended": _l("Absence ended"),
+    "kabid_absent_decision": _l("Kasi PDSI's decision while the Kabid Dalak was absent"),
 }
 
 
 def event_label(code: str) -> str:
-    return EVENT_LABELS.get(code, code)
+    """The event's name; an event this table does not know is named as such, not by its code."""
+    label = EVENT_LABELS.get(code)
+    return str(label) if label is not None else gettext("Other event (%(code)s)", code=code)
 
 
 def _actor() -> str | None:

@@ -7,16 +7,18 @@ from typing import Optional
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.timeutil import utcnow
 
+# {code: label}: English msgids, shown through the catalogue in the reader's language.
 ABSENCE_KINDS = {
-    "cuti": "Cuti",
-    "dinas_luar": "Dinas Luar",
-    "sakit": "Sakit",
-    "lainnya": "Lainnya",
+    "cuti": _l("Leave"),
+    "dinas_luar": _l("Official travel"),
+    "sakit": _l("Sick"),
+    "lainnya": _l("Other"),
 }
 
 

@@ -38,7 +38,7 @@ VIEW_VERBS = {
     "resolve": "act",
 }
 API_VERBS = {
-    "get": "read", "get_list": "read", "info": "read",
+    "get": "read", "get_list": "read", "info": "read", "related": "read",
     "post": "write", "put": "write",
     "delete": "delete",
     "perform_action": "act",

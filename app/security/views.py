@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, current_app, flash, g, redirect, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.fieldwidgets import DateTimePickerWidget
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from wtforms import DateField, SelectField
-from wtforms.validators import DataRequired
-from wtforms.widgets import DateInput
+from wtforms import DateField, DateTimeField, SelectField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, Optional
 
 from app.extensions import db
-from app.fab_overrides import CheckedWritesMixin, EagerSQLAInterface
+from app.fab_overrides import CheckedWritesMixin, EagerSQLAInterface, ReferencedApi
+from app.forms import NativeDateInput
 from app.security import absences
 from app.security import roles as R
 from app.security.access import current_actor
-from app.security.audit import event_label
+from app.security.audit import EVENT_LABELS, event_label
 from app.security.models import ABSENCE_KINDS, Absence, SecurityLog, Unit
 from app.timeutil import format_date, format_datetime, parse_office_date, today_wita, utcnow
 
@@ -37,6 +39,10 @@ class UnitView(ModelView):
     search_columns = ["code", "name", "short_name"]
     label_columns = {"code": _l("Code"), "name": _l("Name"), "short_name": _l("Short name"),
                      "parent": _l("Parent unit"), "head": _l("Head")}
+    show_columns = list_columns
+    add_title = _l("Add a unit")
+    edit_title = _l("Edit unit")
+    show_title = _l("Unit")
 
 
 def _form_values(form) -> absences.Values:
@@ -113,10 +119,14 @@ class AbsenceWrites:
         absences.log_changed(current_actor(), item, g.pop("_absence_old"))
 
 
-class NativeDateInput(DateInput):
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("class", "form-control")
-        return super().__call__(field, **kwargs)
+REQUIRED = _l("This field is required.")
+ABSENCE_LABELS = {"user": _l("Official"), "kind": _l("Kind"), "start_date": _l("From"),
+                  "end_date": _l("Until"), "reason": _l("Reason"),
+                  "acting_user": _l("Acting official (Plh.)"),
+                  "recorded_by": _l("Recorded by"), "created_at": _l("Recorded at"),
+                  "withdrawn_by": _l("Withdrawn by"), "withdrawn_at": _l("Withdrawn at"),
+                  "register_state": _l("State")}
+ACTIVE_USERS = [["active", FilterEqual, True]]
 
 
 class AbsenceView(AbsenceWrites, ModelView):
@@ -133,12 +143,7 @@ class AbsenceView(AbsenceWrites, ModelView):
     edit_columns = add_columns
     search_columns = ["start_date", "end_date", "kind"]
     order_columns = ["kind", "start_date", "end_date"]
-    label_columns = {"user": _l("Official"), "kind": _l("Kind"), "start_date": _l("From"),
-                     "end_date": _l("Until"), "reason": _l("Reason"),
-                     "acting_user": _l("Acting official (Plh.)"),
-                     "recorded_by": _l("Recorded by"), "created_at": _l("Recorded at"),
-                     "withdrawn_by": _l("Withdrawn by"), "withdrawn_at": _l("Withdrawn at"),
-                     "register_state": _l("State")}
+    label_columns = ABSENCE_LABELS
     description_columns = {
         "user": _l("Leave empty for your own absence. The Kasi PDSI may record the Kabid "
                    "Dalak's absence."),
@@ -153,11 +158,13 @@ class AbsenceView(AbsenceWrites, ModelView):
         "kind": SelectField(_l("Kind"), choices=list(ABSENCE_KINDS.items()), default="cuti"),
         # The browser's own date input (as the action forms use); FAB's picker loses typed dates.
         "start_date": DateField(_l("From"), widget=NativeDateInput(),
-                                validators=[DataRequired(message="Kolom ini wajib diisi.")]),
+                                validators=[DataRequired(message=REQUIRED)]),
         "end_date": DateField(_l("Until"), widget=NativeDateInput(),
-                              validators=[DataRequired(message="Kolom ini wajib diisi.")]),
+                              validators=[DataRequired(message=REQUIRED)]),
     }
     edit_form_extra_fields = add_form_extra_fields
+    # The search form offers labels, not the codes the column stores.
+    search_form_extra_fields = {"kind": SelectField(_l("Kind"), choices=list(ABSENCE_KINDS.items()))}
     add_title = _l("Record an absence")
     edit_title = _l("Edit absence")
     show_title = _l("Absence")
@@ -232,7 +239,7 @@ def _json_values(data: dict, old: absences.Values | None,
     return absences.Values(**fields), {}
 
 
-class AbsenceApi(AbsenceWrites, CheckedWritesMixin, ModelRestApi):
+class AbsenceApi(AbsenceWrites, ReferencedApi, CheckedWritesMixin, ModelRestApi):
     """The register over the API: the same rules as the UI (absences.py); DELETE ends an
     absence or withdraws one not yet begun, and keeps the row (SPEC §2)."""
 
@@ -248,6 +255,20 @@ class AbsenceApi(AbsenceWrites, CheckedWritesMixin, ModelRestApi):
     show_columns = list_columns
     add_columns = ["user_id", "kind", "start_date", "end_date", "reason", "acting_user_id"]
     edit_columns = add_columns
+    label_columns = {**ABSENCE_LABELS, "id": _l("Id"), "user_id": _l("Official"),
+                     "user.id": _l("Official"), "user.username": _l("Official"),
+                     "acting_user_id": _l("Acting official (Plh.)"),
+                     "acting_user.id": _l("Acting official (Plh.)"),
+                     "acting_user.username": _l("Acting official (Plh.)"),
+                     "recorded_by.username": _l("Recorded by"),
+                     "withdrawn_by.username": _l("Withdrawn by")}
+    description_columns = {"user_id": _l("Leave empty for your own absence.")}
+    required_columns = frozenset({"kind", "start_date", "end_date"})
+    references = {"user_id": ("user", ACTIVE_USERS), "acting_user_id": ("acting_user", ACTIVE_USERS)}
+    choices_columns = {"kind": ABSENCE_KINDS}
+    list_title = show_title = _l("Absences of officials")
+    add_title = _l("Record an absence")
+    edit_title = _l("Edit absence")
 
     def write_errors(self, data, item):
         if not isinstance(data, dict):
@@ -296,3 +317,134 @@ class SecurityLogView(ModelView):
     label_columns = {"created_at": _l("Time"), "event": _l("Event"), "username": _l("User"),
                      "ip": _l("Address"), "detail": _l("Detail")}
     formatters_columns = {"created_at": format_datetime, "event": event_label}
+    show_title = _l("Security log entry")
+    # The search form offers the events by name, and no pre-filled time of its own.
+    search_form_extra_fields = {
+        "event": SelectField(_l("Event"), choices=list(EVENT_LABELS.items())),
+        "created_at": DateTimeField(_l("Time"), widget=DateTimePickerWidget(),
+                                    validators=[Optional()]),
+    }
+
+
+# --- FAB's own security pages in the reader's language ---------------------------------------
+
+# FAB's permission names are identifiers ("can_this_form_get"); the role pages name them so.
+PERMISSION_LABELS = {
+    "can_read": _l("view"), "can_write": _l("add and edit"), "can_act": _l("take actions"),
+    "can_add": _l("add"), "can_edit": _l("edit"), "can_delete": _l("delete"),
+    "can_list": _l("list"), "can_show": _l("view details"), "menu_access": _l("menu entry"),
+    "can_get": _l("read over the API"), "can_post": _l("create over the API"),
+    "can_put": _l("change over the API"), "can_info": _l("form description over the API"),
+    "can_this_form_get": _l("open the form"), "can_this_form_post": _l("send the form"),
+    "can_userinfo": _l("own user details"), "userinfoedit": _l("edit own user details"),
+    "resetmypassword": _l("reset own password"), "resetpasswords": _l("reset passwords"),
+    "copyrole": _l("copy roles"), "can_add_role_permissions": _l("add a role's permissions"),
+    "can_list_role_permissions": _l("list a role's permissions"),
+    "can_update_role_users": _l("change a role's users"),
+    "can_update_role_groups": _l("change a role's groups"),
+}
+# What each view or menu name stands for: our menus and permission objects, FAB's views.
+VIEW_MENU_LABELS = {
+    R.IMPROVEMENT: _l("Improvement requests (FM-01)"), R.M_IMPROVEMENT: _l(
+        "Improvement requests (FM-01)"),
+    R.SUPPORT: _l("Support requests (FM-03)"), R.M_SUPPORT: _l("Support requests (FM-03)"),
+    R.ABSENCE: _l("Absences of officials"), R.M_ABSENCE: _l("Absences of officials"),
+    R.ROUND: _l("Checklist rounds"), R.M_ROUNDS: _l("Checklist rounds"),
+    R.INCIDENT: _l("SIM incidents"), R.M_INCIDENTS: _l("SIM incidents"),
+    R.CHECK_ITEM: _l("Check items"), R.M_CHECK_ITEMS: _l("Check items"),
+    R.MASTER: _l("Master data"), R.M_MASTER: _l("Master data"), R.REPORTS: _l("Reports"),
+    R.OUTBOX: _l("Outgoing mail"), R.SECURITY_LOG: _l("Security log"),
+    "Security log": _l("Security log"), R.M_REQUESTS: _l("Requests"),
+    R.M_CHECKLIST: _l("SIM and server checklist"), R.M_CHECKLIST_TODAY: _l("Today's checklist"),
+    R.M_CHECKLIST_MONTH: _l("Monthly overview"), R.M_UNITS: _l("Units"),
+    R.M_SYSTEMS: _l("SIM systems and modules"), R.M_SUPPORT_TYPES: _l("Support types"),
+    R.M_HOLIDAYS: _l("Holidays and joint leave"),
+    "Security": _l("Security"), "List Users": _l("List Users"), "List Roles": _l("List Roles"),
+    "List Groups": _l("List Groups"), "Base Permissions": _l("Base Permissions"),
+    "Views/Menus": _l("Views/Menus"), "Permission on Views/Menus": _l("Permission on Views/Menus"),
+    "AppUserDBModelView": _l("Users"), "RowCheckedRoleModelView": _l("Roles"),
+    "UserGroupModelView": _l("Groups"), "PermissionModelView": _l("Base Permissions"),
+    "ViewMenuModelView": _l("Views/Menus"),
+    "PermissionViewModelView": _l("Permission on Views/Menus"),
+    "UserInfoEditView": _l("edit own user details"), "ResetPasswordView": _l("Reset Password"),
+    "ResetMyPasswordView": _l("Reset my password"), "AuthDBView": _l("Sign-in page"),
+    "HomeView": _l("Home page"), "UtilView": _l("Back link"), "LocaleView": _l("Language"),
+    "PrintView": _l("Printed forms (PDF)"), "SecurityApi": _l("Sign-in over the API"),
+    "MenuApi": _l("Menu over the API"), "OpenApi": _l("API description"),
+    "SwaggerView": _l("API documentation"), "User": _l("Users over the API"),
+    "Role": _l("Roles over the API"), "Group": _l("Groups over the API"),
+    "Permission": _l("Permissions over the API"), "ViewMenu": _l("Views/menus over the API"),
+    "PermissionViewMenu": _l("Permissions on views over the API"),
+}
+# Columns FAB labels by prettifying their names ("View Menu"): their words instead.
+FAB_COLUMN_LABELS = {
+    "name": _l("Name"), "label": _l("Label"), "description": _l("Remarks"),
+    "users": _l("Users"), "user": _l("Users"), "roles": _l("Roles"), "role": _l("Roles"),
+    "groups": _l("Groups"), "permission": _l("Permission"), "view_menu": _l("View/Menu"),
+    "permissions": _l("Permissions"),
+}
+BLANK_CHOICE = "—"
+
+
+def permission_label(permission) -> str:
+    name = getattr(permission, "name", permission)
+    return str(PERMISSION_LABELS.get(name, name))
+
+
+def view_menu_label(view_menu) -> str:
+    name = getattr(view_menu, "name", view_menu)
+    return str(VIEW_MENU_LABELS.get(name, name))
+
+
+def permission_view_label(permission_view) -> str:
+    """'view — Improvement requests (FM-01)' for FAB's 'can read on ImprovementRequest'."""
+    return (f"{permission_label(permission_view.permission)} — "
+            f"{view_menu_label(permission_view.view_menu)}")
+
+
+def fab_pages_in_words(appbuilder) -> None:
+    """FAB's own views speak the reader's language too: the labels FAB made up from column
+    names, the names of permissions and views on the role pages, and the blank choice of a
+    select (WTForms 3.3 shows an empty choice by its value, "__None")."""
+    sm = appbuilder.sm
+    labellers = {sm.permissionview_model: permission_view_label,
+                 sm.permission_model: permission_label, sm.viewmenu_model: view_menu_label}
+    current_app.jinja_env.globals["permission_view_label"] = permission_view_label
+    for view in appbuilder.baseviews:
+        if not isinstance(view, ModelView):  # the APIs describe themselves (DescribedApi)
+            continue
+        for column, label in list(view.label_columns.items()):
+            if isinstance(label, str) and column in FAB_COLUMN_LABELS:  # FAB's prettified name
+                view.label_columns[column] = FAB_COLUMN_LABELS[column]
+        model = view.datamodel.obj
+        if model in labellers:  # the list of FAB's permission tables
+            view.formatters_columns = {**view.formatters_columns, "name": labellers[model]}
+        if model is sm.permissionview_model:
+            view.formatters_columns = {**view.formatters_columns,
+                                       "permission": permission_label,
+                                       "view_menu": view_menu_label}
+        for form in (getattr(view, name, None) for name in ("add_form", "edit_form",
+                                                            "search_form")):
+            if form is not None:
+                _form_in_words(form, view, labellers)
+
+
+def _form_in_words(form, view, labellers) -> None:
+    for name in dir(form):
+        field = getattr(form, name, None)
+        if not isinstance(field, UnboundField):
+            continue
+        if field.kwargs.get("allow_blank"):
+            field.kwargs["blank_text"] = BLANK_CHOICE
+        if field.args and isinstance(field.args[0], str) and name in FAB_COLUMN_LABELS:
+            field.args = (view.label_columns.get(name, field.args[0]), *field.args[1:])
+        related = _related_model(view.datamodel, name)
+        if related in labellers and "query_func" in field.kwargs:
+            field.kwargs["get_label"] = labellers[related]
+
+
+def _related_model(datamodel, name):
+    try:
+        return datamodel.get_related_model(name) if datamodel.is_relation(name) else None
+    except (AttributeError, KeyError):
+        return None
