@@ -9,7 +9,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import flask_appbuilder
-
 import pytest
 
 from app.fab_overrides import COPIED, FAB_VERSION, OVERRIDDEN, RowCheckedActions
