@@ -6,7 +6,7 @@ import logging
 import os
 import secrets
 
-from flask import Flask
+from flask import Flask, request
 from flask_appbuilder import AppBuilder
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -43,9 +43,39 @@ def create_app(config: object | str = "config.Config", **overrides) -> Flask:
         _register_views(appbuilder)
         appbuilder.post_init()
         _register_template_helpers(app)
+        _api_speaks_indonesian(app)
     _register_blueprints(app)
     _register_cli(app)
+    app.after_request(_static_files_cached)
     return app
+
+
+def _api_speaks_indonesian(app: Flask) -> None:
+    """Every API answer is Indonesian (SPEC §7), whatever a session or `_l_` asks the screens
+    to speak: FAB's locale selector is asked only outside /api/."""
+    babel = app.extensions["babel"]
+    chosen = babel.locale_selector
+
+    def select_locale():
+        if request.path.startswith("/api/"):
+            return app.config["BABEL_DEFAULT_LOCALE"]
+        return chosen() if chosen else None
+
+    babel.locale_selector = select_locale
+
+
+STATIC_ENDPOINTS = ("static", "appbuilder.static")
+STATIC_MAX_AGE = 3600  # seconds: a page's 25 scripts and styles are not asked for again
+
+
+def _static_files_cached(response):
+    """Scripts, styles and fonts (ours and FAB's) are kept by the browser for an hour instead
+    of being revalidated on every page (Flask's default); nothing personal is static."""
+    if request.endpoint in STATIC_ENDPOINTS and response.status_code in (200, 304):
+        response.cache_control.public = True
+        response.cache_control.max_age = STATIC_MAX_AGE
+        response.cache_control.no_cache = None
+    return response
 
 
 def _configure(app: Flask, config, overrides: dict) -> None:

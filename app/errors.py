@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from app.extensions import db
 from app.workflow.vocabulary import N_
 
-MESSAGE = "Nilai yang dikirim di luar batas yang diizinkan."
+MESSAGE = N_("The value sent is outside the allowed range.")  # Indonesian for the API
 
 
 def bearer_token_sent() -> bool:
@@ -99,8 +99,8 @@ def statement_error(error):
     if not _is_bad_value(error):
         raise error
     if wants_json():
-        return jsonify(message=MESSAGE), 400
-    return MESSAGE, 400
+        return jsonify(message=gettext(MESSAGE)), 400
+    return gettext(MESSAGE), 400
 
 
 def init_errors(app: Flask) -> None:

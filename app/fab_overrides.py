@@ -14,6 +14,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.api import protect, rison, safe
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.models.filters import Filters
+from flask_appbuilder.models.sqla.filters import FilterIn, FilterNotIn
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.models import PermissionView, Role
 from flask_appbuilder.security.views import RoleModelView
@@ -195,7 +196,21 @@ class EagerSQLAInterface(SQLAInterface):
 class ColumnFilters(Filters):
     """FAB's filter set, but a REST filter (`opr:ct`) takes the class this column's converter
     gives for that operation. FAB looks `opr` up in a module-wide dict that the last filter
-    instance made anywhere writes to, so which "contains" ran depended on what was loaded."""
+    instance made anywhere writes to, so which "contains" ran depended on what was loaded.
+
+    A datamodel's `extra_filters` ({column: [filter classes]}) come after FAB's own for that
+    column, in the search form and in the URL (`_flt_<index>_<column>`) alike; FAB would add
+    them to the form only, and a URL naming one would fail. FAB reads one digit of the index,
+    so "in list"/"not in list" (which a person never types into a search) make room for them:
+    FAB's indexes 0-7 stay what they were."""
+
+    def __init__(self, filter_converter, datamodel, search_columns=None, search_filters=None):
+        super().__init__(filter_converter, datamodel, search_columns, search_filters)
+        for column, classes in getattr(datamodel, "extra_filters", {}).items():
+            for table in (self._search_filters, self._all_filters):
+                if column in table:
+                    kept = [f for f in table[column] if not isinstance(f, (FilterIn, FilterNotIn))]
+                    table[column] = kept + [cls(column, datamodel) for cls in classes]
 
     def add_filter(self, column_name, filter_class, value):
         own = next((type(f) for f in self.filter_converter(self.datamodel).convert(column_name)

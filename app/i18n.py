@@ -14,13 +14,13 @@ from app.timeutil import OFFICE_LOCALE
 def indonesian(msgid: str) -> str:
     """One label (an English msgid from app.workflow.vocabulary) in the office's language."""
     with force_locale(OFFICE_LOCALE):
-        return gettext(msgid)
+        return gettext(str(msgid))  # a lazy msgid would be read later, in the reader's locale
 
 
 def labels_in_office_language(table: dict[str, str]) -> dict[str, str]:
     """A whole label table at once, for code that labels many rows (reports)."""
     with force_locale(OFFICE_LOCALE):
-        return {code: gettext(msgid) for code, msgid in table.items()}
+        return {code: gettext(str(msgid)) for code, msgid in table.items()}
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""Hostile input answered before it reaches a view: 400/404/413 in Indonesian, never a 500 (SPEC §8).
+"""Hostile input answered before it reaches a view: 400/404/413 with a message in the reader's
+language (Indonesian for the API), never a 500 (SPEC §8).
 
 FAB's REST API wraps every method in `@safe`, which turns any exception — a driver's overflow, a
 string PostgreSQL cannot store, a body of the wrong type — into "500 Fatal error". So the shape
@@ -21,6 +22,8 @@ from flask import Flask, current_app, jsonify, redirect, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import wants_json
+from app.messages import gettext
+from app.workflow.vocabulary import N_
 
 INT_LIMIT = 2**31 - 1
 MAX_JSON_BYTES = 1024 * 1024
@@ -30,10 +33,12 @@ MAX_PAGE = 1_000_000
 UI_MAX_PAGE_SIZE = 100
 WRITE_METHODS = ("POST", "PUT", "PATCH")
 
-MESSAGES = {
-    413: "Data yang dikirim terlalu besar.",
-    415: "Data harus dikirim sebagai JSON (Content-Type: application/json).",
+MESSAGES = {  # msgids
+    413: N_("The data sent is too large."),
+    415: N_("The data must be sent as JSON (Content-Type: application/json)."),
 }
+BAD_TEXT = N_("The text contains characters that are not allowed.")
+PAGE_RANGE = N_("The page must be a number from 0 to %(last)s.")
 
 
 class BadInput(HTTPException):
@@ -57,13 +62,14 @@ def _bad_text(value: str) -> bool:
 def check_value(value, depth: int = 0) -> str | None:
     """Why a decoded JSON value cannot be stored, or None."""
     if depth > 20:
-        return "Data bersarang terlalu dalam."
+        return gettext("The data is nested too deeply.")
     if isinstance(value, bool) or value is None or isinstance(value, float):
         return None
     if isinstance(value, int):
-        return None if -INT_LIMIT <= value <= INT_LIMIT else "Angka di luar batas yang diizinkan."
+        return None if -INT_LIMIT <= value <= INT_LIMIT else gettext(
+            "The number is outside the allowed range.")
     if isinstance(value, str):
-        return "Teks mengandung karakter yang tidak valid." if _bad_text(value) else None
+        return gettext(BAD_TEXT) if _bad_text(value) else None
     parts = ([part for pair in value.items() for part in pair] if isinstance(value, dict)
              else value if isinstance(value, list) else [])
     return next((problem for part in parts
@@ -86,21 +92,21 @@ def _check_q() -> None:
     if raw is None:
         return
     if len(raw) > MAX_Q_LENGTH or _depth(raw) > MAX_Q_DEPTH:
-        raise BadInput("Argumen q terlalu panjang atau bersarang terlalu dalam.")
+        raise BadInput(gettext("The q argument is too long or nested too deeply."))
     try:
         parsed = prison.loads(raw)
     except Exception:  # noqa: BLE001 — any parse failure is the client's
-        raise BadInput("Argumen q bukan rison yang valid.") from None
+        raise BadInput(gettext("The q argument is not valid rison.")) from None
     problem = check_value(parsed)
     if problem:
         raise BadInput(problem)
     if isinstance(parsed, dict):
         page, size = parsed.get("page"), parsed.get("page_size")
         if page is not None and (not isinstance(page, int) or not 0 <= page <= MAX_PAGE):
-            raise BadInput(f"Halaman harus angka 0–{MAX_PAGE}.")
+            raise BadInput(gettext(PAGE_RANGE, last=MAX_PAGE))
         limit = current_app.config.get("FAB_API_MAX_PAGE_SIZE", 100)
         if size is not None and (not isinstance(size, int) or not -1 <= size <= limit):
-            raise BadInput(f"Ukuran halaman paling banyak {limit}.")
+            raise BadInput(gettext("The page size is at most %(limit)s.", limit=limit))
 
 
 def _check_body() -> None:
@@ -109,25 +115,25 @@ def _check_body() -> None:
     length = request.content_length or 0
     is_form = request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded")
     if not is_form and length > MAX_JSON_BYTES:
-        raise BadInput(MESSAGES[413], 413)
+        raise BadInput(gettext(MESSAGES[413]), 413)
     if request.path.startswith("/api/"):
         _check_api_body(length)
     elif is_form and request.mimetype != "multipart/form-data":
         for key, value in request.form.items(multi=True):
             if _bad_text(key) or _bad_text(value):
-                raise BadInput("Teks mengandung karakter yang tidak valid.")
+                raise BadInput(gettext(BAD_TEXT))
 
 
 def _check_api_body(length: int) -> None:
     """The REST API takes JSON only, and JSON the database can store."""
     if length and not request.is_json:
-        raise BadInput(MESSAGES[415])
+        raise BadInput(gettext(MESSAGES[415]))
     if not (request.is_json and length):
         return
     try:
         data = json.loads(request.get_data(cache=True))
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise BadInput("Data bukan JSON yang valid.") from None
+        raise BadInput(gettext("The data is not valid JSON.")) from None
     problem = check_value(data)
     if problem:
         raise BadInput(problem)
@@ -147,11 +153,11 @@ def _check_ui_paging():
         try:
             number = int(value)
         except ValueError:
-            raise BadInput("Nomor halaman atau ukuran halaman harus angka.") from None
+            raise BadInput(gettext("The page number or page size must be a number.")) from None
         if name.startswith("psize_") and (number > UI_MAX_PAGE_SIZE or number == -1):
             capped[name] = str(UI_MAX_PAGE_SIZE)  # -1 is FAB's "show all"
         elif not 0 <= number <= MAX_PAGE:
-            raise BadInput(f"Halaman harus angka 0–{MAX_PAGE}.")
+            raise BadInput(gettext(PAGE_RANGE, last=MAX_PAGE))
     if capped:
         args = request.args.copy()
         for name, value in capped.items():
@@ -166,11 +172,11 @@ def _check_api_login() -> None:
         return
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise BadInput("Data harus berupa objek JSON.")
-    errors = {name: "Wajib diisi (teks)." for name in ("username", "password")
+        raise BadInput(gettext("The data must be a JSON object."))
+    errors = {name: gettext("Required (text).") for name in ("username", "password")
               if not isinstance(data.get(name), str) or not data.get(name)}
     if data.get("provider") != "db":
-        errors["provider"] = 'Isi dengan "db".'
+        errors["provider"] = gettext('Fill in "db".')
     if errors:
         raise BadInput("; ".join(f"{name}: {text}" for name, text in errors.items()))
 
@@ -192,6 +198,7 @@ def init_input_guard(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large(_error):
+        message = gettext(MESSAGES[413])
         if wants_json():
-            return jsonify(message=MESSAGES[413]), 413
-        return MESSAGES[413], 413
+            return jsonify(message=message), 413
+        return message, 413

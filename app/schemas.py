@@ -1,9 +1,13 @@
-"""What every input schema shares: the Indonesian messages, lengths read from the columns, and
-one base for the forms of the API (marshmallow).
+"""What every input schema shares: the messages, lengths read from the columns, and one base
+for the forms of the API (marshmallow).
 
 Each domain keeps its own schemas (`app.workflow.schemas`, `app.requests.schemas`,
 `app.checklist.schemas`); they take their limits from the mapped columns here instead of
-restating them, and answer one message per field.
+restating them, and answer one message per field, in the reader's language: English msgids
+said when a form is checked (`app.messages`), so the API (no session language) answers
+Indonesian and the English screens English. marshmallow's own messages for the API's
+generated schemas (`FIELD_MESSAGES` and the like) are Indonesian as they stand: only the API
+reads them.
 """
 
 from __future__ import annotations
@@ -12,19 +16,35 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validates_sche
 from marshmallow.validate import Length
 from sqlalchemy import String
 
+from app.messages import gettext, lazy_gettext
 from app.timeutil import FIRST_YEAR, LAST_YEAR, WITA, to_utc_naive, to_wita
+from app.workflow.vocabulary import N_
 
 # Free text a person types (TEXT columns): long enough for a report, short enough to print.
 LONG_TEXT_MAX = 5000
 
-REQUIRED_MESSAGE = "Kolom ini wajib diisi."
-UNKNOWN_FIELD = "Kolom ini tidak dikenal untuk aksi ini."
-INVALID_INPUT = "Data harus berupa objek JSON."
-NOT_TEXT = "Isian ini harus berupa teks."
+# msgids, said where they are used (gettext) or when a validator reads them (lazy_gettext).
+REQUIRED_MESSAGE = N_("This field is required.")
+UNKNOWN_FIELD = N_("This field is not known for this action.")
+INVALID_INPUT = N_("The data must be a JSON object.")
+NOT_TEXT = N_("This field must be text.")
+TOO_LONG = N_("At most %(limit)s characters.")
 
 
-def text_too_long(limit: int) -> str:
-    return f"Maksimal {limit} karakter."
+def text_too_long(limit: int):
+    """The message of a text longer than `limit`, said when a validator reads it."""
+    return lazy_gettext(TOO_LONG, limit=limit)
+
+
+def must_be_text(name: str) -> str:
+    """'<name> must be text.', `name` the msgid of a field's name as a message starts."""
+    return gettext("%(name)s must be text.", name=gettext(name))
+
+
+def too_long(name: str, limit: int) -> str:
+    """'<name> is too long (at most <limit> characters).'"""
+    return gettext("%(name)s is too long (at most %(limit)s characters).", name=gettext(name),
+                   limit=limit)
 
 
 def max_length(attribute) -> int:
@@ -38,11 +58,12 @@ def max_length(attribute) -> int:
 
 def text(column, required: bool | str = False) -> fields.String:
     """Free text as long as its column takes. `required` True or the message when it is
-    missing or blank (checked once, by `FormSchema`)."""
+    missing or blank (a msgid, or a lazy message when it has values), checked once, by
+    `FormSchema`."""
     limit = max_length(column)
     return fields.String(allow_none=True, metadata={"required": required},
                          validate=Length(max=limit, error=text_too_long(limit)),
-                         error_messages={"invalid": NOT_TEXT})
+                         error_messages={"invalid": lazy_gettext(NOT_TEXT)})
 
 
 def value(required: bool | str = False, **kwargs) -> fields.Raw:
@@ -56,10 +77,17 @@ def moment(required: bool | str = False) -> fields.DateTime:
                           error_messages={"invalid": INVALID_BY_TYPE["OfficeDateTime"]})
 
 
-def required_message(field) -> str:
-    """The message of a required field left empty: its own, or the common one."""
+def required_message(field):
+    """The message of a required field left empty, its own or the common one, said when it
+    is read (a web form's validator keeps it from import to every request)."""
     required = field.metadata.get("required")
-    return required if isinstance(required, str) else REQUIRED_MESSAGE
+    if required is True:
+        return lazy_gettext(REQUIRED_MESSAGE)
+    return lazy_gettext(required) if isinstance(required, str) else required
+
+
+def is_required(field) -> bool:
+    return field.metadata.get("required", False) is not False
 
 
 def _blank(field, given) -> bool:
@@ -71,8 +99,8 @@ def _blank(field, given) -> bool:
 
 class FormSchema(Schema):
     """A create (`partial` False) or an edit (`partial` True: only the fields sent) through
-    the API. Unknown fields are FAB's own schema's business; `errors_of` gives one
-    Indonesian message per field."""
+    the API. Unknown fields are FAB's own schema's business; `errors_of` gives one message
+    per field, in the reader's language."""
 
     class Meta:
         unknown = INCLUDE
@@ -88,23 +116,26 @@ class FormSchema(Schema):
         if not isinstance(data, dict):
             return {}  # FAB answers non-JSON bodies itself
         errors = self.validate(data, partial=partial)
-        # The required message wins over what the field said of an empty value.
-        return {name: (messages[-1:] if name in self._blank_required(data, partial)
-                       else messages[:1]) for name, messages in errors.items()}
+        # The required message wins over what the field said of an empty value; a message
+        # given at import is said now (str).
+        blank = self._blank_required(data, partial)
+        return {name: [str(message) for message in
+                       (messages[-1:] if name in blank else messages[:1])]
+                for name, messages in errors.items()}
 
     def _blank_required(self, data, partial) -> set[str]:
         """Required fields left empty (on an edit, only among those sent)."""
         if not isinstance(data, dict):
             return set()
         return {name for name, field in self.fields.items()
-                if field.metadata.get("required") and (name in data or not partial)
+                if is_required(field) and (name in data or not partial)
                 and _blank(field, data.get(name))}
 
     @classmethod
     def required_names(cls) -> frozenset[str]:
         """The fields the product requires (for the API's `_info`), whatever the table allows."""
         return frozenset(name for name, field in cls._declared_fields.items()
-                         if field.metadata.get("required"))
+                         if is_required(field))
 
 
 # --- the API's generated schemas (FAB's model schemas) ----------------------------------------
@@ -112,8 +143,8 @@ class FormSchema(Schema):
 # marshmallow's own messages, as an Indonesian API answers them (SPEC §7: every API message is
 # Indonesian). Keys are marshmallow's error keys; {placeholders} are filled by marshmallow.
 FIELD_MESSAGES = {
-    "required": REQUIRED_MESSAGE,
-    "null": REQUIRED_MESSAGE,
+    "required": "Kolom ini wajib diisi.",
+    "null": "Kolom ini wajib diisi.",
     "validator_failed": "Nilai tidak valid.",
     "type": "Jenis data tidak valid.",
     "too_large": "Angka terlalu besar.",
@@ -123,7 +154,7 @@ FIELD_MESSAGES = {
     "invalid_awareness": "Tanggal dan jam tidak valid.",
 }
 INVALID_BY_TYPE = {
-    "String": NOT_TEXT,
+    "String": "Isian ini harus berupa teks.",
     "Integer": "Harus berupa bilangan bulat.",
     "Float": "Harus berupa angka.",
     "Decimal": "Harus berupa angka.",
@@ -135,7 +166,7 @@ INVALID_BY_TYPE = {
     "Dict": "Harus berupa objek.",
     "Nested": "Harus berupa objek.",
 }
-SCHEMA_MESSAGES = {"type": INVALID_INPUT, "unknown": "Kolom ini tidak dikenal."}
+SCHEMA_MESSAGES = {"type": "Data harus berupa objek JSON.", "unknown": "Kolom ini tidak dikenal."}
 
 
 def in_office_words(field: fields.Field) -> fields.Field:

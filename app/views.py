@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import wraps
+from urllib.parse import urlsplit
+
 from babel import dates as babel_dates
+from flask import current_app, request
 from flask_appbuilder import AppBuilder
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -60,6 +64,37 @@ def page_texts() -> dict:
     }
 
 
+def same_site_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site ("/reports/?x=1"), else None: never another host
+    ("//evil.example", "/\\evil.example", "https://..."), nor one a browser would read as such
+    once it drops control characters."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def return_to_page(appbuilder: AppBuilder) -> None:
+    """FAB's language switch (`/lang/<locale>`) goes back through a page history that many
+    pages do not write, so it lands elsewhere; the navbar's links name the page they were on
+    (`?next=`, appbuilder/navbar_right.html): back there, when it is a path on this site."""
+    app = current_app
+    endpoint = f"{appbuilder.bm.locale_view.endpoint}.index"
+    switch = app.view_functions[endpoint]
+
+    @wraps(switch)
+    def switch_and_return(*args, **kwargs):
+        response = switch(*args, **kwargs)
+        target = same_site_path(request.args.get("next"))
+        if target and response.status_code in (301, 302, 303):
+            response.headers["Location"] = target
+        return response
+
+    app.view_functions[endpoint] = switch_and_return
+
+
 def register_views(appbuilder: AppBuilder) -> None:
     for view in (ImprovementRequestView, SupportRequestView, AbsenceView, ChecklistRoundView,
                  IncidentView, UnitView, SimSystemView, SupportTypeView, CheckItemView,
@@ -107,3 +142,4 @@ def register_views(appbuilder: AppBuilder) -> None:
     register_printing(appbuilder)
     register_reports(appbuilder)
     fab_pages_in_words(appbuilder)  # FAB's own views (users, roles) in the reader's language
+    return_to_page(appbuilder)

@@ -278,3 +278,39 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield chromium
         chromium.close()
+
+
+# --- browser journeys (issue 17) ----------------------------------------------------------
+
+@pytest.fixture(params=["desktop", "phone"])
+def viewport(request) -> str:
+    """Each journey at 1366x768 and at 390x844 (tests/helpers.VIEWPORTS)."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def office(live, backend):
+    """The served app for the browser journeys, on the SQLite copy only: TESTING.md lets the
+    journeys run on one database; the same code paths run on PostgreSQL in the other tests."""
+    if backend != "sqlite":
+        pytest.skip("browser journeys run on the SQLite copy (TESTING.md)")
+    return live
+
+
+@pytest.fixture(scope="module")
+def people(office, browser):
+    """people(username, journey, viewport): that user logged in once in a browser of that
+    size, kept for the module (a login per step would be most of a journey's time)."""
+    from tests.helpers import Journey  # helpers import this module
+
+    made = {}
+
+    def person(username: str, journey: str, viewport: str):
+        key = (username, viewport)
+        if key not in made:
+            made[key] = Journey(browser, office[0], username, journey, viewport)
+        return made[key].into(journey)
+
+    yield person
+    for journey in made.values():
+        journey.close()

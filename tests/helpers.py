@@ -3,6 +3,7 @@ counts, the browser user. Fixtures live in conftest.py; workflow set-ups in work
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import io
 import os
@@ -71,13 +72,25 @@ def tiny_png() -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+NO_ANIMATIONS = """
+document.addEventListener('DOMContentLoaded', function () {
+  var style = document.createElement('style');
+  style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+  document.head.appendChild(style);
+  if (window.jQuery) { jQuery.support.transition = false; jQuery.fx.off = true; }
+});
+"""
+
+
 class Person:
     """One user's browser session."""
 
     def __init__(self, browser, base: str, username: str, shots: bool,
-                 viewport: tuple[int, int] = (1280, 900)):
+                 viewport: tuple[int, int] = (1280, 900), quick: bool = False):
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
                                            locale="id-ID")
+        if quick:  # no fades: a modal is there when it is opened (what a person sees, sooner)
+            self.context.add_init_script(NO_ANIMATIONS)
         self.page = self.context.new_page()
         self.base, self.shots = base, shots
         self.page.goto(f"{base}/login/")
@@ -139,3 +152,58 @@ DEMO_USERS = ["admin", "pemohon", "pemohon2", "kabid.pelayanan", "kasubag.umum",
               "kabid.dalak", "it.budi", "it.sari", "pimpinan", "putu.dewi", "wayan.gunawan",
               "rina.kusuma", "andi.pratama", "ketut.wartini", "gede.arimbawa", "sekretaris",
               "kasubag.keuangan", "kabid.pm", "kabid.pengaduan"]
+
+
+# --- browser journeys (issue 17): a person at a screen size, step by step -------------------
+
+VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
+JOURNEY_SHOTS = ROOT / "test-artifacts" / "journeys"
+
+
+class Journey(Person):
+    """A person at one of VIEWPORTS who walks through the UI; every `step` asserts what they
+    see and writes a numbered screenshot under test-artifacts/journeys/<journey>/."""
+
+    def __init__(self, browser, base: str, username: str, journey: str, viewport: str):
+        super().__init__(browser, base, username, shots=True, viewport=VIEWPORTS[viewport],
+                         quick=True)
+        self.folder = JOURNEY_SHOTS / journey
+        self.prefix = f"{viewport}-{username}"
+        self.count = 0
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def into(self, journey: str) -> Journey:
+        """The same logged-in person, now walking another journey (its own screenshots)."""
+        self.folder = JOURNEY_SHOTS / journey
+        return self
+
+    def step(self, name: str, *texts: str):
+        """The page shows each of `texts` (visible), then a screenshot of this step."""
+        for text in texts:
+            expect(self.page.get_by_text(text, exact=False).first).to_be_visible()
+        self.count += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(self.folder / f"{self.prefix}-{self.count:02d}-{name}.png"),
+                             full_page=True)
+        assert self.errors == [], f"script errors on {self.page.url}: {self.errors}"
+        return self.page
+
+    def pick_date(self, selector: str, day: dt.date):
+        """Choose a day with the date picker (no typing): open it, move to the month, click."""
+        page = self.page
+        page.click(selector)
+        picker = page.locator(".datepicker-dropdown").first
+        expect(picker).to_be_visible()
+        title = f"{MONTH_NAMES_ID[day.month - 1]} {day.year}"
+        for _ in range(24):
+            shown = picker.locator(".datepicker-days .datepicker-switch").inner_text().strip()
+            if shown == title:
+                break
+            picker.locator(".datepicker-days .next").click()
+        picker.locator(".datepicker-days td.day:not(.old):not(.new)").get_by_text(
+            str(day.day), exact=True).click()
+
+
+MONTH_NAMES_ID = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+                  "September", "Oktober", "November", "Desember"]

@@ -186,3 +186,12 @@ def test_a_client_built_from_info_alone_creates_a_request(app, api, resource):
 def test_related_of_an_unknown_column_is_404(app, api):
     rv = api("pemohon").get("/api/v1/improvement_request/related/requester_id")
     assert rv.status_code == 404 and not problems(rv.get_json())
+
+
+def test_the_api_answers_indonesian_whatever_the_screens_speak(app, api):
+    """`_l_=en` (FAB's switch) changes the screens' language, never the API's."""
+    rv = api("pemohon").post("/api/v1/improvement_request/?_l_=en", json={"title": ""})
+    assert rv.status_code == 400
+    assert rv.get_json()["message"]["title"] == ["Kolom ini wajib diisi."]
+    info = api("pemohon").get("/api/v1/improvement_request/_info?_l_=en").get_json()
+    assert {f["name"]: f["label"] for f in info["add_columns"]}["title"] == "Judul"

@@ -1,4 +1,6 @@
-"""End to end in a real browser (Debian's Chromium via Playwright), Indonesian UI, CSRF on.
+"""End to end in a real browser (Debian's Chromium via Playwright), Indonesian UI, CSRF on,
+on the SQLite copy (the `office` fixture; the journeys of tests/test_journey_*.py walk the
+same paths at two screen sizes, and every other test runs on PostgreSQL too).
 
 The whole FM-01 path of SOP 9.2/9.3 by six people, an IT officer's checklist round, and the
 screenshots the README shows (docs/screenshots/, refreshed by `make screenshots`).
@@ -31,8 +33,8 @@ SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("README_SCREENSHOTS") =
 
 
 
-def test_fm01_from_request_to_done_in_the_browser(live, browser, backend):
-    base, served = live
+def test_fm01_from_request_to_done_in_the_browser(office, browser, backend):
+    base, served = office
     shots = backend == "sqlite"
     title = f"Tambah filter tanggal pada daftar berkas ({backend})"
     with served.app_context():
@@ -117,8 +119,8 @@ def _officer_label(app) -> str:
         return user("it.budi").full_name
 
 
-def test_it_officer_fills_a_round_all_normal_with_one_fault(live, browser, backend):
-    base, served = live
+def test_it_officer_fills_a_round_all_normal_with_one_fault(office, browser, backend):
+    base, served = office
     with served.app_context():
         # A past working day's morning round: open in the office calendar, filled in now.
         day = dt.date(2026, 11, 25) if backend == "sqlite" else dt.date(2026, 11, 24)
@@ -148,7 +150,7 @@ def test_it_officer_fills_a_round_all_normal_with_one_fault(live, browser, backe
     sari.close()
 
 
-def test_supervisor_downloads_a_report(live, browser, backend):
+def test_supervisor_downloads_a_report(office, browser, backend):
     import openpyxl
 
     base, _served = live

@@ -42,9 +42,12 @@ def test_each_copied_fab_file_is_still_what_fab_ships(copy):
 
 
 def test_every_copied_fab_file_is_listed():
+    """Every template of ours that stands in for one of FAB's (same path) is in COPIED."""
     root = Path(__file__).parent.parent
+    fab = Path(flask_appbuilder.__file__).parent
     copies = {str(p.relative_to(root)) for p in (root / "app/templates/appbuilder").rglob("*")
-              if p.is_file()}
+              if p.is_file() and (fab / "templates" / p.relative_to(root / "app/templates"))
+              .is_file()}
     copies |= {f"app/static/js/{name}" for name in ("ab.js", "ab_actions.js", "ab_filters.js")
                if (root / "app/static/js" / name).exists()}
     assert copies <= set(COPIED)

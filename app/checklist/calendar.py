@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.checklist import calendar_rules as rules
 from app.checklist.models import Holiday
 from app.extensions import db
+from app.messages import gettext
 
 
 def holidays_between(start: dt.date, end: dt.date) -> dict[dt.date, str]:
@@ -27,12 +28,13 @@ def is_working_day(day: dt.date) -> bool:
 
 
 def non_working_reason(day: dt.date) -> str | None:
-    """Why a day is not a working day, in Indonesian; None for a working day."""
+    """Why a day is not a working day (a holiday by its name, else in the reader's language:
+    paper is printed in the office's); None for a working day."""
     name = holiday_name(day)
     if name:
         return name
     if day.weekday() >= 5:
-        return "hari Sabtu/Minggu"
+        return gettext("Saturday or Sunday")
     return None
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from app.checklist.models import Incident
 from app.checklist.schemas import action_taken_problem
 from app.extensions import db
+from app.messages import gettext
 from app.security import access
 from app.security import roles as R
 
@@ -19,12 +20,12 @@ class IncidentError(Exception):
 
 def resolve(incident: Incident, user, action_taken, now: dt.datetime) -> Incident:
     if not access.has_role(user, R.PETUGAS_IT, R.KASI):
-        raise IncidentError(403, "Hanya Petugas IT atau Kasi PDSI yang menyelesaikan gangguan.")
+        raise IncidentError(403, gettext("Only IT officers or the Kasi PDSI resolve incidents."))
     if incident.status == "resolved":
-        raise IncidentError(409, "Gangguan ini sudah teratasi.")
+        raise IncidentError(409, gettext("This incident has already been resolved."))
     problem = action_taken_problem(action_taken)
     if problem:
-        raise IncidentError(400, "Periksa kembali isian Anda.", {"action_taken": problem})
+        raise IncidentError(400, gettext("Please check your input."), {"action_taken": problem})
     incident.action_taken = action_taken.strip()
     incident.recorded_by_id = user.id
     incident.resolved_at = now

@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import protect, safe
 from flask_babel import get_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.checklist import calendar, rounds
@@ -108,7 +108,7 @@ class ChecklistPages(BaseView):
             "checklist/today.html", rounds=todays, day=day, states=ROUND_STATES,
             colours=ROUND_COLOURS, holiday=_day_off(day),
             incidents=incidents, can_fill=access.has_role(current_actor(), R.PETUGAS_IT),
-            can_report=self.appbuilder.sm.has_access(R.WRITE, R.INCIDENT))
+            can_report=self._can_report(), faults=fault_counts([r.id for r in todays]))
 
     @expose("/round/<int:pk>")
     @has_access
@@ -131,7 +131,21 @@ class ChecklistPages(BaseView):
             flash(err.message, "danger")
             return self._render_round(_round_or_404(pk)), err.status
         flash(gettext("Checklist saved."), "success")
+        to_record = incidents_asked(request.form, items, entries) if self._can_report() else []
+        if to_record:
+            # SOP 9.1.2: the fault the officer ticked becomes a SIM incident, whose time they
+            # type on the incident form (WITA); the others stay offered on the round page.
+            item, note = to_record[0]
+            flash(gettext("Now complete the SIM incident: pick the date and type the time it "
+                          "happened."), "info")
+            if len(to_record) > 1:
+                flash(gettext("The other faults of this round can be recorded from the round "
+                              "page."), "info")
+            return redirect(incident_form_url(rnd.date, item, note))
         return redirect(url_for("ChecklistPages.today"))
+
+    def _can_report(self) -> bool:
+        return self.appbuilder.sm.has_access(R.WRITE, R.INCIDENT)
 
     @expose("/month")
     @has_access
@@ -155,15 +169,12 @@ class ChecklistPages(BaseView):
             "checklist/month.html", weeks=weeks, by_day=by_day, holidays=holidays, month=month,
             title=format_month(year, month), states=ROUND_STATES, colours=ROUND_COLOURS,
             stats=shown_shares(compliance([r for r in rows if r.status != "scheduled"])),
-            prev_m=prev_m, next_m=next_m, today=today, weekdays=weekday_names())
+            prev_m=prev_m, next_m=next_m, today=today, weekdays=weekday_names(),
+            faults=fault_counts([r.id for r in rows]), day_names=day_names())
 
     def _render_round(self, rnd, errors=None, form=None, entries_sent=None):
         items = rounds.active_items()
-        item_errors: dict[int, list[str]] = {}
-        for key, message in (errors or {}).items():
-            parts = key.split(".")
-            if parts[0] == "entries" and len(parts) > 1 and entries_sent:
-                item_errors.setdefault(entries_sent[int(parts[1])]["item_id"], []).append(message)
+        item_errors = errors_by_item(errors or {}, entries_sent or [], form or {})
         entries = {e.item_id: e for e in rnd.entries}
         grouped = [(cat, list(group)) for cat, group in groupby(items, key=lambda i: i.category)]
         grouped.sort(key=lambda pair: ["Aplikasi SIM", "Server", "Jaringan", "Pendukung"].index(
@@ -172,13 +183,97 @@ class ChecklistPages(BaseView):
             select(Incident).where(  # the round's WITA day, in the UTC the column stores
                 Incident.occurred_at >= wita_to_utc(rnd.date, "00:00"),
                 Incident.occurred_at < wita_to_utc(rnd.date + dt.timedelta(days=1), "00:00"))
+            .order_by(Incident.occurred_at)
         ).scalars().all()
+        editable = (rnd.status not in rounds.FINAL
+                    and access.has_role(current_actor(), R.PETUGAS_IT))
+        can_report = self._can_report()
+        offers = fault_offers(rnd, incidents) if can_report else {}
         return self.render_template(
             "checklist/round.html", rnd=rnd, grouped=grouped, entries=entries, results=RESULTS,
             states=ROUND_STATES, colours=ROUND_COLOURS, errors=errors or {}, form=form or {},
-            editable=rnd.status not in rounds.FINAL
-            and access.has_role(current_actor(), R.PETUGAS_IT),
-            incidents=incidents, incident_states=INCIDENT_STATES, item_errors=item_errors)
+            editable=editable, can_report=can_report, offers=offers,
+            incidents=incidents, incident_states=INCIDENT_STATES, item_errors=item_errors,
+            first_error=first_error_field(item_errors, items),
+            general_errors=[message for key, message in (errors or {}).items()
+                            if not key.startswith("entries.")])
+
+
+# Where each part of an entry is typed on the round page (the radios share one name).
+ENTRY_FIELDS = ("result", "value", "note", "follow_up")
+
+
+def errors_by_item(errors: dict, entries_sent: list[dict], form) -> dict[int, dict[str, list]]:
+    """{item id: {field: [messages]}}: each message goes beside the input it is about."""
+    found: dict[int, dict[str, list]] = {}
+    for key, message in errors.items():
+        parts = key.split(".")
+        if parts[0] != "entries" or len(parts) < 2 or not parts[1].isdigit():
+            continue
+        index = int(parts[1])
+        if index >= len(entries_sent):
+            continue
+        item_id = entries_sent[index]["item_id"]
+        field = parts[2] if len(parts) > 2 and parts[2] in ENTRY_FIELDS else "result"
+        if field == "result" and not form.get(f"result_{item_id}"):
+            message = gettext("Choose a result.")  # the API's message names the codes
+        found.setdefault(item_id, {}).setdefault(field, []).append(message)
+    return found
+
+
+def first_error_field(item_errors: dict, items) -> str | None:
+    """The input a person is taken to first: the first item with a problem, in page order."""
+    for item in items:
+        fields = item_errors.get(item.id)
+        if fields:
+            field = next(f for f in ENTRY_FIELDS if f in fields)
+            return f"{field}_{item.id}"
+    return None
+
+
+def incidents_asked(form, items, entries: list[dict]) -> list[tuple]:
+    """The faults the officer ticked "also record as a SIM incident": [(item, note)]."""
+    sent = {entry["item_id"]: entry for entry in entries}
+    return [(item, sent[item.id]["note"]) for item in items
+            if form.get(f"incident_{item.id}") and sent[item.id]["result"] == "fault"]
+
+
+def incident_form_url(day: dt.date, item, note: str | None) -> str:
+    """The incident form, filled in for a faulty check item: what, and on which day."""
+    note = (note or "").strip()
+    description = f"{item.name}: {note}" if note else item.name
+    return url_for("IncidentView.add", description=description, occurred_on=day.isoformat())
+
+
+def fault_offers(rnd, incidents) -> dict[int, tuple[str, str]]:
+    """A saved fault links to its SIM incident of that day when one was recorded from it (by
+    the item's name the form put first), else offers the incident form: {item id: (kind, url)}."""
+    recorded = {i.description.split(":", 1)[0].strip(): i.id for i in incidents}
+    offers = {}
+    for entry in rnd.entries:
+        if entry.result != "fault":
+            continue
+        pk = recorded.get(entry.item.name)
+        offers[entry.item_id] = (("see", url_for("IncidentView.show", pk=pk)) if pk else
+                                 ("record", incident_form_url(rnd.date, entry.item, entry.note)))
+    return offers
+
+
+def fault_counts(round_ids: list[int]) -> dict[int, int]:
+    """How many items each round found faulty (one query for the month)."""
+    if not round_ids:
+        return {}
+    return dict(db.session.execute(
+        select(ChecklistEntry.round_id, func.count())
+        .where(ChecklistEntry.round_id.in_(round_ids), ChecklistEntry.result == "fault")
+        .group_by(ChecklistEntry.round_id)
+    ).all())
+
+
+def day_names() -> list[str]:
+    """Monday to Sunday in full, in the reader's language (the month as a list on a phone)."""
+    names = babel_dates.get_day_names("wide", locale=get_locale())
+    return [names[day] for day in range(7)]
 
 
 class ChecklistSubmitMixin:

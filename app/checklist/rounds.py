@@ -18,6 +18,7 @@ from app.checklist.models import CheckItem, ChecklistEntry, ChecklistRound
 from app.checklist.probes import ProbeSpec, run_probes
 from app.checklist.schemas import VALUE_MAX, entry_errors
 from app.extensions import db, upsert_insert
+from app.messages import gettext
 from app.security import access
 from app.security import roles as R
 from app.timeutil import format_date, to_wita, wita_to_utc
@@ -126,7 +127,7 @@ def validate_entries(entries, items: list[CheckItem]) -> dict[int, dict]:
     """One entry per active item; a fault needs a note (SPEC §4). Messages per field."""
     parsed, errors = entry_errors(entries, items)
     if errors:
-        raise ChecklistError(400, "Periksa kembali isian Anda.", errors)
+        raise ChecklistError(400, gettext("Please check your input."), errors)
     return parsed
 
 
@@ -134,14 +135,14 @@ def submit_round(rnd: ChecklistRound, user, entries, now: dt.datetime,
                  expected_version: int | None = None) -> ChecklistRound:
     """Record the officer's results; a missed round filled in later becomes `late`."""
     if not access.has_role(user, R.PETUGAS_IT):
-        raise ChecklistError(403, "Hanya Petugas IT yang mengisi checklist.")
+        raise ChecklistError(403, gettext("Only IT officers fill in the checklist."))
     if rnd.status in FINAL:
-        raise ChecklistError(409, "Putaran ini sudah diisi.")
+        raise ChecklistError(409, gettext("This round has already been filled in."))
     if now < wita_to_utc(rnd.date, rnd.slot):
-        raise ChecklistError(
-            409, f"Putaran {rnd.slot} WITA {format_date(rnd.date)} belum dimulai.")
+        raise ChecklistError(409, gettext("The %(slot)s WITA round of %(day)s has not started yet.",
+                                          slot=rnd.slot, day=format_date(rnd.date)))
     if expected_version is not None and expected_version != rnd.version:
-        raise ChecklistError(409, "Putaran ini telah diubah oleh pengguna lain. Muat ulang.")
+        raise ChecklistError(409, gettext("This round was changed by another user. Reload."))
     parsed = validate_entries(entries, active_items())
     try:
         existing = {e.item_id: e for e in rnd.entries}
@@ -158,7 +159,8 @@ def submit_round(rnd: ChecklistRound, user, entries, now: dt.datetime,
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise ChecklistError(409, "Putaran ini telah diisi oleh petugas lain.") from None
+        raise ChecklistError(409, gettext("This round was filled in by another officer.")) \
+            from None
     return rnd
 
 

@@ -1,5 +1,6 @@
 """What the checklist's forms must hold (FM-02): check items, incident reports, a round's
-entries and an incident's resolution, with lengths read from the columns (SPEC §4)."""
+entries and an incident's resolution, with lengths read from the columns (SPEC §4). Messages
+are msgids said in the reader's language (`app.messages`)."""
 
 from __future__ import annotations
 
@@ -17,21 +18,26 @@ from app.checklist.models import (
     Incident,
 )
 from app.extensions import db
+from app.messages import gettext, lazy_gettext
 from app.requests.models import SimSystem
-from app.schemas import FormSchema, max_length, text, value
+from app.schemas import TOO_LONG, FormSchema, max_length, must_be_text, text, too_long, value
 from app.timeutil import FIRST_YEAR, LAST_YEAR
+from app.workflow.vocabulary import N_
 
 VALUE_MAX = max_length(ChecklistEntry.value)
 NOTE_MAX = max_length(ChecklistEntry.note)
 ACTION_TAKEN_MAX = max_length(Incident.action_taken)
-UNKNOWN_CATEGORY = "Kategori harus salah satu dari: " + ", ".join(CATEGORIES) + "."
+# A category missing or unknown is answered alike, naming the choices (said when read).
+UNKNOWN_CATEGORY = lazy_gettext("The category must be one of: %(choices)s.",
+                                choices=", ".join(CATEGORIES))
+BAD_MOMENT = N_("Invalid time of the incident (for example 2026-12-01T10:15).")
 
 
 class CheckItemSchema(FormSchema):
     """A check item; `item` is the one being edited (None for a new one)."""
 
-    code = text(CheckItem.code, required="Kode wajib diisi.")
-    name = text(CheckItem.name, required="Nama wajib diisi.")
+    code = text(CheckItem.code, required=N_("The code is required."))
+    name = text(CheckItem.name, required=N_("The name is required."))
     category = value(required=UNKNOWN_CATEGORY)
     order = value()
     probe_kind = value()
@@ -47,30 +53,30 @@ class CheckItemSchema(FormSchema):
             return
         taken = db.session.execute(select(CheckItem.id).where(CheckItem.code == code)).scalar()
         if taken is not None and (self.item is None or taken != self.item.id):
-            raise ValidationError("Kode sudah dipakai butir pemeriksaan lain.")
+            raise ValidationError(gettext("The code is already used by another check item."))
 
     @validates("category")
     def _known_category(self, category, **kwargs):
         if not isinstance(category, str) or category not in CATEGORIES:
-            raise ValidationError(UNKNOWN_CATEGORY)
+            raise ValidationError(str(UNKNOWN_CATEGORY))
 
     @validates("order")
     def _order_in_range(self, order, **kwargs):
         if not isinstance(order, int) or isinstance(order, bool) or not 0 <= order <= 10_000:
-            raise ValidationError("Urutan harus bilangan 0 sampai 10000.")
+            raise ValidationError(gettext("The order must be a number from 0 to 10000."))
 
     @validates_schema(skip_on_field_errors=False)
     def _probe(self, data, **kwargs):
         item = self.item
         kind = data.get("probe_kind", item.probe_kind if item else None) or None
         if kind is not None and (not isinstance(kind, str) or kind not in PROBE_KINDS):
-            raise ValidationError({"probe_kind": [
-                "Pemeriksaan otomatis harus salah satu dari: " + ", ".join(
-                    f"{code} ({label})" for code, label in PROBE_KINDS.items()) + "."]})
+            raise ValidationError({"probe_kind": [gettext(
+                "The automatic probe must be one of: %(choices)s.", choices=", ".join(
+                    f"{code} ({label})" for code, label in PROBE_KINDS.items()))]})
         if kind is not None and not (data.get("probe_target",
                                               item.probe_target if item else None) or ""):
-            raise ValidationError({"probe_target": [
-                "Sasaran pemeriksaan otomatis wajib diisi bila pemeriksaan otomatis dipilih."]})
+            raise ValidationError({"probe_target": [gettext(
+                "The probe target is required when an automatic probe is chosen.")]})
 
 
 def check_item_field_errors(data, item: CheckItem | None) -> dict[str, list[str]]:
@@ -80,9 +86,10 @@ def check_item_field_errors(data, item: CheckItem | None) -> dict[str, list[str]
 class IncidentSchema(FormSchema):
     """An incident report: what happened, when, on which system."""
 
-    description = text(Incident.description, required="Uraian kejadian wajib diisi.")
+    description = text(Incident.description,
+                       required=N_("The description of what happened is required."))
     impact = text(Incident.impact)
-    occurred_at = value(required="Waktu kejadian tidak valid (contoh 2026-12-01T10:15).")
+    occurred_at = value(required=BAD_MOMENT)
     system_id = value()
 
     @validates("occurred_at")
@@ -92,7 +99,7 @@ class IncidentSchema(FormSchema):
         except ValueError:
             parsed = None
         if parsed is None or not FIRST_YEAR <= parsed.year <= LAST_YEAR:
-            raise ValidationError("Waktu kejadian tidak valid (contoh 2026-12-01T10:15).")
+            raise ValidationError(gettext(BAD_MOMENT))
 
     @validates("system_id")
     def _system(self, system_id, **kwargs):
@@ -100,7 +107,7 @@ class IncidentSchema(FormSchema):
             return
         if (not isinstance(system_id, int) or isinstance(system_id, bool)
                 or not 0 < system_id < 2**31 or db.session.get(SimSystem, system_id) is None):
-            raise ValidationError("Sistem/modul tidak ditemukan.")
+            raise ValidationError(gettext("System/module not found."))
 
 
 INCIDENT_SCHEMA = IncidentSchema()
@@ -110,59 +117,62 @@ def incident_field_errors(data, partial: bool) -> dict[str, list[str]]:
     return INCIDENT_SCHEMA.errors_of(data, partial=partial)
 
 
-def _entry_text(given, limit: int, label: str, errors: dict, key: str) -> str | None:
+def _entry_text(given, limit: int, name: str, errors: dict, key: str) -> str | None:
+    """One text of an entry; `name` the msgid of its name at the start of a message."""
     if given is None:
         return None
     if not isinstance(given, str):
-        errors[key] = f"{label} harus berupa teks."
+        errors[key] = must_be_text(name)
         return None
     given = given.strip()
     if len(given) > limit:
-        errors[key] = f"{label} terlalu panjang (maksimal {limit} karakter)."
+        errors[key] = too_long(name, limit)
     return given or None
 
 
 def entry_errors(entries, items: list[CheckItem]) -> tuple[dict[int, dict], dict[str, str]]:
     """One entry per active item; a fault needs a note (SPEC §4): (parsed, errors)."""
     if not isinstance(entries, list) or not entries:
-        return {}, {"entries": "Isi hasil pemeriksaan untuk setiap item."}
+        return {}, {"entries": gettext("Fill in the check result for every item.")}
     by_id = {item.id: item for item in items}
     errors: dict[str, str] = {}
     parsed: dict[int, dict] = {}
     for index, entry in enumerate(entries):
         key = f"entries.{index}"
         if not isinstance(entry, dict):
-            errors[key] = "Setiap baris harus berupa objek."
+            errors[key] = gettext("Every row must be an object.")
             continue
         item_id = entry.get("item_id")
         if not isinstance(item_id, int) or isinstance(item_id, bool) or item_id not in by_id:
-            errors[f"{key}.item_id"] = "Item pemeriksaan tidak dikenal atau tidak aktif."
+            errors[f"{key}.item_id"] = gettext("Unknown or inactive check item.")
             continue
         if item_id in parsed:
-            errors[f"{key}.item_id"] = f"Item '{by_id[item_id].name}' diisi lebih dari sekali."
+            errors[f"{key}.item_id"] = gettext("Item '%(item)s' is filled in more than once.",
+                                               item=by_id[item_id].name)
             continue
         result = entry.get("result")
         if not isinstance(result, str) or result not in RESULTS:
-            errors[f"{key}.result"] = "Hasil harus ok, fault, atau not_checked."
-        entry_value = _entry_text(entry.get("value"), VALUE_MAX, "Nilai", errors, f"{key}.value")
-        note = _entry_text(entry.get("note"), NOTE_MAX, "Keterangan", errors, f"{key}.note")
-        follow_up = _entry_text(entry.get("follow_up"), NOTE_MAX, "Tindak lanjut", errors,
+            errors[f"{key}.result"] = gettext("The result must be ok, fault or not_checked.")
+        entry_value = _entry_text(entry.get("value"), VALUE_MAX, N_("Value"), errors,
+                                  f"{key}.value")
+        note = _entry_text(entry.get("note"), NOTE_MAX, N_("Remarks"), errors, f"{key}.note")
+        follow_up = _entry_text(entry.get("follow_up"), NOTE_MAX, N_("The follow-up"), errors,
                                 f"{key}.follow_up")
         if result == "fault" and not note:
-            errors[f"{key}.note"] = (f"Item '{by_id[item_id].name}' bergangguan: "
-                                     "keterangan wajib diisi.")
+            errors[f"{key}.note"] = gettext("Item '%(item)s' has a fault: remarks are required.",
+                                            item=by_id[item_id].name)
         parsed[item_id] = {"result": result, "value": entry_value, "note": note,
                            "follow_up": follow_up}
     missing = [item.name for item in items if item.id not in parsed]
     if missing and not errors:
-        errors["entries"] = "Item belum diisi: " + ", ".join(missing)
+        errors["entries"] = gettext("Items not filled in yet: %(items)s", items=", ".join(missing))
     return parsed, errors
 
 
 def action_taken_problem(action_taken) -> str | None:
     """An incident is resolved with what was done about it."""
     if not isinstance(action_taken, str) or not action_taken.strip():
-        return "Tindakan penanganan wajib diisi."
+        return gettext("The action taken is required.")
     if len(action_taken) > ACTION_TAKEN_MAX:
-        return f"Maksimal {ACTION_TAKEN_MAX} karakter."
+        return gettext(TOO_LONG, limit=ACTION_TAKEN_MAX)
     return None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.api import ModelRestApi, protect, safe
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.validators import Unique
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
@@ -39,11 +40,11 @@ from app.fab_overrides import (
     EagerSQLAInterface,
     ReferencedApi,
 )
-from app.forms import OfficeDateTimeField
+from app.forms import SHOWN_DATE, OfficeDateField, OfficeDateTimeField
 from app.security import access
 from app.security import roles as R
 from app.security.access import current_actor
-from app.timeutil import format_date, format_datetime, utcnow
+from app.timeutil import format_date, format_datetime, parse_office_date, today_wita, utcnow
 
 ITEM_LABELS = {
     "code": _l("Code"), "category": _l("Category"), "name": _l("Check item"),
@@ -100,8 +101,11 @@ class CheckItemApi(DescribedApi, CheckedWritesMixin, ModelRestApi):
         return check_item_field_errors(data, item)
 
 
+HOLIDAYS = SQLAInterface(Holiday)
+
+
 class HolidayView(ModelView):
-    datamodel = SQLAInterface(Holiday)
+    datamodel = HOLIDAYS
     class_permission_name = R.MASTER
     method_permission_name = R.VIEW_VERBS
     base_order = ("date", "asc")
@@ -112,8 +116,13 @@ class HolidayView(ModelView):
     label_columns = {"date": _l("Date"), "name": _l("Name"), "kind": _l("Kind")}
     formatters_columns = {"date": lambda d: format_date(d, with_weekday=True),
                           "kind": lambda k: HOLIDAY_KINDS.get(k, k)}
-    add_form_extra_fields = {"kind": SelectField(_l("Kind"), choices=list(HOLIDAY_KINDS.items()),
-                                                 default="edaran")}
+    add_form_extra_fields = {
+        # Picked like every date of the office (day-month-year, weeks from Monday; SPEC §3).
+        "date": OfficeDateField(_l("Date"), validators=[
+            InputRequired(message=_l("This field is required.")),
+            Unique(HOLIDAYS, "date", message=_l("A holiday is already recorded on this date."))]),
+        "kind": SelectField(_l("Kind"), choices=list(HOLIDAY_KINDS.items()), default="edaran"),
+    }
     edit_form_extra_fields = add_form_extra_fields
     # The search form offers labels, not the codes the column stores.
     search_form_extra_fields = {"kind": SelectField(_l("Kind"),
@@ -177,7 +186,7 @@ INCIDENT_LABELS = {
 
 class IncidentView(ModelView):
     show_template = "checklist/incident_show.html"
-    datamodel = EagerSQLAInterface(Incident, eager=("system", "reported_by"))
+    datamodel = EagerSQLAInterface(Incident, eager=("system", "reported_by", "recorded_by"))
     class_permission_name = R.INCIDENT
     method_permission_name = R.VIEW_VERBS
     base_permissions = ["can_read", "can_write", "can_act"]
@@ -197,6 +206,7 @@ class IncidentView(ModelView):
     add_title = _l("Report a SIM incident")
     edit_title = _l("Edit SIM incident")
     show_title = _l("SIM incident")
+    add_row_message = _l("SIM incident recorded.")
     add_form_extra_fields = {"occurred_at": OfficeDateTimeField(
         _l("Occurred at"),
         validators=[InputRequired(message=_l("The time of the incident is required."))])}
@@ -205,6 +215,35 @@ class IncidentView(ModelView):
     def pre_add(self, item):
         item.reported_by_id = current_actor().id
         item.status = "open"
+
+    def post_add(self, item):
+        g.incident_added = item.id
+
+    def post_add_redirect(self):
+        """The new incident's own page: what was recorded, and where it is resolved."""
+        added = g.pop("incident_added", None)
+        if added is not None:
+            return redirect(url_for("IncidentView.show", pk=added))
+        return super().post_add_redirect()
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        if request.method == "GET":
+            prefill_incident_form(form, request.args)
+        return super()._get_add_widget(form, exclude_cols=exclude_cols, widgets=widgets)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        return self._render_show(pk)
+
+    def _render_show(self, pk, resolve_error: str | None = None, action_taken: str = ""):
+        incident = self.datamodel.get(pk, self._base_filters) or abort(404)
+        widgets = self._get_show_widget(pk, incident)
+        self.update_redirect()
+        return self.render_template(
+            self.show_template, pk=pk, title=self.show_title, widgets=widgets,
+            incident=incident, resolve_error=resolve_error, action_taken=action_taken,
+            can_resolve=access.has_role(current_actor(), R.PETUGAS_IT, R.KASI))
 
     @expose("/edit/<pk>", methods=["GET", "POST"])
     @has_access
@@ -220,14 +259,28 @@ class IncidentView(ModelView):
     @has_access
     def resolve(self, pk):
         incident = self.datamodel.get(pk, self._base_filters) or abort(404)
+        action_taken = request.form.get("action_taken")
         try:
-            incidents.resolve(incident, current_actor(), request.form.get("action_taken"),
-                              utcnow())
+            incidents.resolve(incident, current_actor(), action_taken, utcnow())
         except incidents.IncidentError as err:
-            flash(err.errors.get("action_taken", err.message), "danger")
+            if err.status == 400:  # the message beside the field, what was typed kept
+                return self._render_show(pk, err.errors.get("action_taken", err.message),
+                                         action_taken or ""), 400
+            flash(err.message, "warning" if err.status == 409 else "danger")
         else:
             flash(gettext("Incident resolved."), "success")
         return redirect(url_for("IncidentView.show", pk=pk))
+
+
+def prefill_incident_form(form, args) -> None:
+    """A new incident's day is today (WITA), or the round's when opened from a faulty check item,
+    which also fills in what happened; the time stays for the reporter to type (WITA)."""
+    description = (args.get("description") or "").strip()
+    if description and "description" in form and not form.description.data:
+        form.description.data = description[:2000]
+    day = parse_office_date(args.get("occurred_on")) or today_wita()
+    if "occurred_at" in form:
+        form.occurred_at.raw_data = [day.strftime(SHOWN_DATE), ""]
 
 
 def incident_edit_refusal(incident, user) -> str | None:

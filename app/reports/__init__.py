@@ -47,7 +47,8 @@ REPORT_LABELS = {
            "days to complete.")),
     "overdue": (
         _l("Requests past their target date"),
-        _l("Requests in progress whose target date has passed.")),
+        _l("Requests in progress and past their target date at the end of the period (today, "
+           "if the period runs past today), whatever their submission date.")),
 }
 
 

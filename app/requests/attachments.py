@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from werkzeug.utils import secure_filename
 
 from app.extensions import db
+from app.messages import gettext
 from app.requests.models import Attachment, ServiceRequest
 from app.timeutil import utcnow
 
@@ -43,20 +44,22 @@ def save(req, upload, user) -> Attachment:
     """Check and store one uploaded file; the caller took `lock_request` first and commits."""
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]
     if upload is None or not upload.filename:
-        raise AttachmentError("Pilih berkas yang akan dilampirkan.")
+        raise AttachmentError(gettext("Choose a file to attach."))
     stored_count = db.session.execute(
         select(func.count()).select_from(Attachment).where(Attachment.request_id == req.id)
     ).scalar()
     if stored_count >= MAX_PER_REQUEST:
-        raise AttachmentError(f"Maksimal {MAX_PER_REQUEST} lampiran per permintaan.")
+        raise AttachmentError(gettext("At most %(count)s attachments per request.",
+                                      count=MAX_PER_REQUEST))
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
-        raise AttachmentError(f"Berkas terlalu besar (maksimal {limit // (1024 * 1024)} MB).")
+        raise AttachmentError(gettext("The file is too large (at most %(size)s MB).",
+                                      size=limit // (1024 * 1024)))
     if not data:
-        raise AttachmentError("Berkas kosong.")
+        raise AttachmentError(gettext("The file is empty."))
     kind = sniff(data[:16])
     if kind is None:
-        raise AttachmentError("Jenis berkas tidak diizinkan; hanya PNG, JPEG, atau PDF.")
+        raise AttachmentError(gettext("This kind of file is not allowed; only PNG, JPEG or PDF."))
     content_type, ext = kind
     stored = secrets.token_hex(16) + ext
     with open(os.path.join(folder(), stored), "xb") as handle:

@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, func, or_
 
 from app.fab_overrides import EagerSQLAInterface
 from app.requests import tally
+from app.requests.search import FilterNumberOrTitle
 from app.security import access
 from app.security import roles as R
 from app.security.access import current_actor
@@ -32,7 +33,10 @@ LIST_EAGER = ("unit", "requester", "officer")
 
 class RequestInterface(EagerSQLAInterface):
     """A request kind's list: the COUNT of a whole kind, or of one state, for a user who sees
-    every request comes from the tally the database keeps (tally.py)."""
+    every request comes from the tally the database keeps (tally.py). The title's filters end
+    with "number or title contains", the list's search box."""
+
+    extra_filters = {"title": [FilterNumberOrTitle]}
 
     def fast_count(self, filters) -> int | None:
         return self._tallied_count(filters)

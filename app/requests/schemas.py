@@ -1,7 +1,8 @@
 """What a request form must hold (FM-01, FM-03), for the form and for the API alike.
 
 One schema per kind (marshmallow): required fields, lengths read from the columns, the
-priority's choices and the master lists' active rows, each with its Indonesian message.
+priority's choices and the master lists' active rows, each with its message (in the
+reader's language: Indonesian for the API, the session's language on a screen).
 The API answers its errors before FAB writes anything (`RequestApi.write_errors`); the web
 form takes its validators from the same schema (`form_validators`). Who may edit a request,
 and what a new one is, are here too (SPEC §3).
@@ -15,12 +16,15 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length as FormLength
 
 from app.extensions import db
+from app.messages import gettext, lazy_gettext
 from app.requests.models import PRIORITIES, ServiceRequest, SimSystem, SupportType
-from app.schemas import FormSchema, moment, required_message, text, value
+from app.schemas import FormSchema, is_required, moment, required_message, text, value
+from app.workflow.vocabulary import N_
 
 SR = ServiceRequest
-INACTIVE_CHOICE = "Pilihan tidak ditemukan atau tidak aktif."
-NEEDED_ORDER = "Waktu selesai tidak boleh sebelum waktu mulai."
+INACTIVE_CHOICE = N_("The choice was not found or is not active.")
+# Read by the web form's validator too (app.requests.views): said when it is shown.
+NEEDED_ORDER = lazy_gettext("The end time cannot be before the start time.")
 
 
 def _active(master):
@@ -29,7 +33,7 @@ def _active(master):
     def check(given):
         row = db.session.get(master, given) if isinstance(given, int) else None
         if row is None or not row.active:
-            raise ValidationError(INACTIVE_CHOICE)
+            raise ValidationError(gettext(INACTIVE_CHOICE))
 
     return check
 
@@ -43,7 +47,7 @@ class ImprovementSchema(FormSchema):
     proposed_improvement = text(SR.proposed_improvement, required=True)
     reason = text(SR.reason, required=True)
     priority = value(required=True, validate=OneOf(
-        PRIORITIES, error="Prioritas harus rendah, sedang, atau tinggi."))
+        PRIORITIES, error=lazy_gettext("The priority must be rendah, sedang or tinggi.")))
 
 
 class SupportSchema(FormSchema):
@@ -67,7 +71,7 @@ SCHEMAS = {"improvement": ImprovementSchema(), "support": SupportSchema()}
 
 
 def field_errors(kind: str, data, partial: bool) -> dict[str, list[str]]:
-    """Per-field Indonesian messages for a create (`partial` False) or an edit."""
+    """Per-field messages for a create (`partial` False) or an edit."""
     return SCHEMAS[kind].errors_of(data, partial=partial)
 
 
@@ -78,8 +82,7 @@ def form_validators(kind: str, relation_names: dict[str, str]) -> dict[str, list
     for name, field in SCHEMAS[kind].fields.items():
         if not (isinstance(field, fields.String) or name in relation_names):
             continue  # a select with its own choices (priority)
-        rules = [DataRequired(message=required_message(field))] if field.metadata["required"] \
-            else []
+        rules = [DataRequired(message=required_message(field))] if is_required(field) else []
         rules += [FormLength(max=v.max, message=v.error) for v in field.validators
                   if isinstance(v, Length)]
         if rules:
@@ -90,16 +93,16 @@ def form_validators(kind: str, relation_names: dict[str, str]) -> dict[str, list
 def edit_refusal(req: ServiceRequest, user) -> str | None:
     """Only the requester edits, and only a draft (SPEC §3)."""
     if req.requester_id != user.id:
-        return "Hanya pemohon yang dapat mengubah permintaan ini."
+        return gettext("Only the requester can change this request.")
     if req.status != "draft":
-        return "Permintaan hanya dapat diubah selama berstatus Draf."
+        return gettext("A request can only be changed while it is a draft.")
     return None
 
 
 def fill_new_request(item: ServiceRequest, user) -> None:
     """A new request is a draft of the requester's own unit (SPEC §3)."""
     if not getattr(user, "unit_id", None):
-        raise ValueError("Akun Anda belum terdaftar pada unit kerja; hubungi Admin.")
+        raise ValueError(gettext("Your account is not registered with a unit; ask the Admin."))
     item.requester_id = user.id
     item.unit_id = item.unit_id or user.unit_id
     item.status = "draft"

@@ -13,7 +13,8 @@ The search objects are not models: migrations create them, and autogenerate leav
 from __future__ import annotations
 
 from flask_appbuilder.models.sqla import filters as fab_filters
-from sqlalchemy import column, select, table, text
+from flask_babel import lazy_gettext
+from sqlalchemy import column, or_, select, table, text
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
@@ -69,6 +70,31 @@ class FilterContainsIndexed(_pattern_filter(fab_filters.FilterContains, "%", "%"
         matches = select(_fts.c.rowid).where(
             literal_like(_fts.c[self.column_name], "%", value, "%", method="like"))
         return query.filter(self.model.id.in_(matches))
+
+
+def number_or_title_contains(model, value, dialect: str):
+    """The list's one search box: the number or the title holds the text, case-insensitively,
+    answered from the trigram index of either database."""
+    if dialect == "sqlite":
+        return model.id.in_(select(_fts.c.rowid).where(or_(
+            literal_like(_fts.c.number, "%", value, "%", method="like"),
+            literal_like(_fts.c.title, "%", value, "%", method="like"))))
+    return or_(literal_like(model.number, "%", value, "%"),
+               literal_like(model.title, "%", value, "%"))
+
+
+class FilterNumberOrTitle(fab_filters.BaseFilter):
+    """"Number or title contains": what a person means by searching a request list."""
+
+    name = lazy_gettext("Number or title contains")
+    arg_name = "nt"
+
+    def apply(self, query, value):
+        words = str(value or "").strip()[:200]
+        if not words:
+            return query
+        dialect = query.session.get_bind().dialect.name
+        return query.filter(number_or_title_contains(self.model, words, dialect))
 
 
 LITERAL_FILTERS = {

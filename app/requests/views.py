@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import ModelView, expose, has_access
-from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, DatePickerWidget
+from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from app.checklist import calendar
 from app.extensions import db
-from app.forms import NotBefore, OfficeDateTimeField
+from app.forms import NotBefore, OfficeDateField, OfficeDateTimeField, parse_typed_day
 from app.requests import attachments
 from app.requests.labels import DETAIL_FIELDS, LABELS
 from app.requests.listing import LIST_EAGER, VISIBLE_REQUESTS, RequestInterface
@@ -31,6 +31,7 @@ from app.requests.models import (
     SupportRequest,
 )
 from app.requests.schemas import NEEDED_ORDER, edit_refusal, fill_new_request, form_validators
+from app.requests.search import FilterNumberOrTitle
 from app.security import access
 from app.security import roles as R
 from app.security.access import current_actor
@@ -51,6 +52,34 @@ def status_badge(code: str) -> Markup:
         "in_progress": "primary", "obstacle_reported": "warning",
     }.get(code, "info")
     return Markup(f'<span class="label label-{css}">{escape(status_label(code))}</span>')
+
+
+def button_label(action, req) -> str:
+    """What an action's button says on this request: the Kabid's approval says what it
+    approves (SOP 9.2.4)."""
+    if action.code == "kabid_approve":
+        return (gettext("Approve the assignment") if req.proposal_feasible
+                else gettext("Approve the rejection"))
+    if action.code == "kabid_decline":
+        return gettext("Return to the Kasi PDSI")
+    return gettext(action.label)
+
+
+def action_defaults(req) -> dict[str, dict[str, object]]:
+    """What an action's form starts with: a re-assignment keeps the current officer."""
+    return {"reassign": {"officer_id": req.officer_id or ""}}
+
+
+def dates_as_iso(action: str, typed: dict) -> dict:
+    """The form's dates (picked as day-month-year) as the workflow takes them (YYYY-MM-DD)."""
+    names = {f.name for f in rules.ACTIONS[action].fields if f.kind == "date"} \
+        if action in rules.ACTIONS else set()
+    payload = dict(typed)
+    for name in names & payload.keys():
+        day = parse_typed_day(payload[name])
+        if day is not None:
+            payload[name] = day.isoformat()
+    return payload
 
 
 def _format_target(value, item=None):
@@ -79,6 +108,29 @@ class RequestView(ModelView):
         _l("Status"), choices=[(code, _l(label)) for code, label in rules.STATES.items()])}
     page_size = 25
 
+    list_template = "requests/list.html"
+
+    @expose("/list/")
+    @has_access
+    def list(self):
+        """FAB's list, with the search box over number and title above its filters."""
+        self.update_redirect()
+        widgets = self._list()
+        search_arg = self._search_arg()
+        filters_open = any(name.startswith("_flt_") and name != search_arg and value
+                           for name, value in request.args.items())
+        return self.render_template(self.list_template, title=self.list_title, widgets=widgets,
+                                    search_arg=search_arg,
+                                    search_value=request.args.get(search_arg, ""),
+                                    filters_open=filters_open)
+
+    def _search_arg(self) -> str:
+        """The URL argument of the "number or title contains" filter (FAB counts a column's
+        filters from 0)."""
+        title_filters = self._filters.get_search_filters()["title"]
+        index = next(i for i, f in enumerate(title_filters) if isinstance(f, FilterNumberOrTitle))
+        return f"_flt_{index}_title"
+
     @expose("/show/<int:pk>", methods=["GET"])
     @has_access
     def show(self, pk):
@@ -94,21 +146,25 @@ class RequestView(ModelView):
                 current_actor(), today_wita()))
         except service.WorkflowError:
             abort(404)
-        payload = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
+        typed = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
         version = request.form.get("version", type=int)
         try:
-            service.perform(req, action, current_actor(), payload,
+            service.perform(req, action, current_actor(), dates_as_iso(action, typed),
                             number_formats=self._number_formats(), expected_version=version)
         except service.WorkflowError as err:
             if err.status == 404:
                 abort(404)
             if err.status == 400:
                 return self._render_show(req, errors=err.errors, open_action=action,
-                                         form_data=payload, status=400)
+                                         form_data=typed, status=400)
             flash(err.message, "danger")
             return self._render_show(self._visible(pk), status=err.status)
-        label = rules.ACTIONS[action].label
-        flash(gettext("%(action)s: done.", action=gettext(label)), "success")
+        flash(gettext("%(action)s: done.", action=button_label(rules.ACTIONS[action], req)),
+              "success")
+        if not self._still_visible(pk):  # e.g. returned to its requester as a draft
+            flash(gettext("The request went back to its requester and is no longer in your "
+                          "lists."), "info")
+            return redirect(self.appbuilder.get_url_for_index)
         return redirect(url_for(f"{self.__class__.__name__}.show", pk=pk))
 
     @expose("/edit/<int:pk>", methods=["GET", "POST"])
@@ -162,7 +218,15 @@ class RequestView(ModelView):
         fill_new_request(item, current_actor())
 
     def post_add_redirect(self):
-        return redirect(url_for(f"{self.__class__.__name__}.list"))
+        """After saving, the draft's own page: it says it is not submitted yet, beside the
+        button that submits it."""
+        added = g.pop("added_request_id", None)
+        if added is None:
+            return redirect(url_for(f"{self.__class__.__name__}.list"))
+        return redirect(url_for(f"{self.__class__.__name__}.show", pk=added))
+
+    def post_add(self, item):
+        g.added_request_id = item.id
 
     # --- helpers --------------------------------------------------------------------
 
@@ -170,6 +234,12 @@ class RequestView(ModelView):
         from flask import current_app
 
         return current_app.config["REQUEST_NUMBER_FORMAT"]
+
+    def _still_visible(self, pk: int) -> bool:
+        model = self.datamodel.obj
+        visible = relations.request_visibility(current_actor(), today_wita())
+        return db.session.execute(
+            select(model.id).where(model.id == pk, visible)).first() is not None
 
     def _visible(self, pk: int) -> ServiceRequest:
         model = self.datamodel.obj
@@ -196,6 +266,7 @@ class RequestView(ModelView):
         kabid_absence = relations.kabid_absence(today) if deciding else None
         officers = access.users_with_role(R.PETUGAS_IT) if needs_officer else []
         fields = [(label, self._field_value(req, name)) for name, label in DETAIL_FIELDS[req.kind]]
+        holidays = self._holiday_list(today) if needs_officer else []
         body = self.render_template(
             self.show_template,
             title=f"{req.form_code} — {req.number or gettext('Draft')}",
@@ -212,11 +283,16 @@ class RequestView(ModelView):
             overdue=req.is_overdue_on(today),
             today=today,
             min_target=today.isoformat(),
-            holidays=self._holiday_list(today) if needs_officer else [],
+            min_target_shown=today.strftime("%d-%m-%Y"),
+            holidays=holidays,
+            holidays_shown=",".join(dt.date.fromisoformat(d).strftime("%d-%m-%Y")
+                                    for d in holidays),
             can_edit=edit_refusal(req, user) is None,
             can_attach=req.requester_id == user.id and req.status not in rules.FINAL_STATES,
             view_name=self.__class__.__name__,
             status_label=status_label,
+            button_label=button_label,
+            defaults=action_defaults(req),
             STATES=rules.STATES,
             ACTIONS=rules.ACTIONS,
         )
@@ -258,8 +334,7 @@ class ImprovementRequestView(RequestView):
             _l("Priority"), choices=list(PRIORITIES.items()), default="sedang",
             validators=[REQUIRED],
         ),
-        "desired_date": DateField(_l("Desired date"), validators=[Optional()],
-                                  widget=DatePickerWidget()),
+        "desired_date": OfficeDateField(_l("Desired date"), validators=[Optional()]),
         "current_condition": TextAreaField(_l("Current condition"), widget=BS3TextAreaFieldWidget()),
         "proposed_improvement": TextAreaField(_l("Proposed improvement"),
                                               widget=BS3TextAreaFieldWidget()),

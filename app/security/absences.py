@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import in_office_language
+from app.messages import gettext
 from app.security import access
 from app.security import roles as R
 from app.security.hardening import log_security_event
@@ -68,13 +70,13 @@ def authority(actor, user_id: int | None) -> str | None:
     if user_id == actor.id:
         if access.has_role(actor, *OFFICIALS):
             return None
-        return "Hanya pejabat (Kepala Unit, Kasi PDSI, Kabid Dalak) yang mencatat ketidakhadiran."
+        return gettext("Only officials (unit heads, the Kasi PDSI, the Kabid Dalak) record "
+                       "absences.")
     if access.has_role(actor, R.KASI) and user_id in access.user_ids_with_role(R.KABID):
         return None
     if access.has_role(actor, R.KASI):
-        return ("Anda hanya dapat mencatat ketidakhadiran Anda sendiri dan ketidakhadiran "
-                "Kabid Dalak.")
-    return "Anda hanya dapat mencatat ketidakhadiran Anda sendiri."
+        return gettext("You can only record your own absence and the Kabid Dalak's.")
+    return gettext("You can only record your own absence.")
 
 
 def problems(actor, new: Values, old: Values | None, today: dt.date,
@@ -84,13 +86,14 @@ def problems(actor, new: Values, old: Values | None, today: dt.date,
     errors: dict[str, str] = {}
     _official_problems(actor, new, old, is_admin, errors)
     if not new.kind or new.kind not in ABSENCE_KINDS:
-        errors["kind"] = ("Jenis harus salah satu dari: "
-                          + ", ".join(str(label) for label in ABSENCE_KINDS.values()) + ".")
+        errors["kind"] = gettext("The kind must be one of: %(choices)s.", choices=", ".join(
+            str(label) for label in ABSENCE_KINDS.values()))
     reason = (new.reason or "").strip()
     if not reason:
-        errors["reason"] = "Alasan wajib diisi."
+        errors["reason"] = gettext("The reason is required.")
     elif len(reason) > REASON_MAX_LENGTH:
-        errors["reason"] = f"Alasan terlalu panjang (maksimal {REASON_MAX_LENGTH} karakter)."
+        errors["reason"] = gettext("The reason is too long (at most %(limit)s characters).",
+                                   limit=REASON_MAX_LENGTH)
     _date_problems(new, old, today, is_admin, absence_id, errors)
     _plh_problems(actor, new, old, is_admin, errors)
     return errors
@@ -102,40 +105,41 @@ def _official_problems(actor, new: Values, old: Values | None, is_admin: bool,
     if refusal:
         errors["user_id"] = refusal
     elif _user(new.user_id) is None:
-        errors["user_id"] = "Pejabat tidak ditemukan."
+        errors["user_id"] = gettext("Official not found.")
     elif old is not None and new.user_id != old.user_id and not is_admin:
         # An absence is not turned into someone else's (with its Plh): withdraw it and
         # record the other official's anew.
-        errors["user_id"] = ("Pejabat pada ketidakhadiran yang sudah tercatat tidak "
-                             "dapat diganti; akhiri lalu catat yang baru.")
+        errors["user_id"] = gettext("The official of a recorded absence cannot be changed; "
+                                    "end it, then record a new one.")
 
 
 def _date_problems(new: Values, old: Values | None, today: dt.date, is_admin: bool,
                    absence_id: int | None, errors: dict[str, str]) -> None:
     start, end = new.start_date, new.end_date
     if start is None:
-        errors["start_date"] = "Tanggal mulai wajib diisi."
+        errors["start_date"] = gettext("The start date is required.")
     if end is None:
-        errors["end_date"] = "Tanggal selesai wajib diisi."
+        errors["end_date"] = gettext("The end date is required.")
     if not (start and end):
         return
     if end < start:
-        errors["end_date"] = "Tanggal selesai tidak boleh sebelum tanggal mulai."
+        errors["end_date"] = gettext("The end date cannot be before the start date.")
     elif (end - start).days >= LONGEST_ABSENCE_DAYS:
-        errors["end_date"] = f"Ketidakhadiran paling lama {LONGEST_ABSENCE_DAYS} hari."
+        errors["end_date"] = gettext("An absence lasts at most %(days)s days.",
+                                     days=LONGEST_ABSENCE_DAYS)
     # The register speaks of today and after; the past is history (SPEC §2).
     if not is_admin and start < today and (old is None or start != old.start_date):
-        errors["start_date"] = (f"Tanggal mulai tidak boleh sebelum hari ini "
-                                f"({format_date(today)}).")
+        errors["start_date"] = gettext("The start date cannot be before today (%(today)s).",
+                                       today=format_date(today))
     if not is_admin and end < today and (old is None or end != old.end_date):
-        errors.setdefault("end_date", "Tanggal selesai tidak boleh sebelum hari ini; "
-                                      "gunakan tombol Akhiri untuk mengakhirinya.")
+        errors.setdefault("end_date", gettext("The end date cannot be before today; use the "
+                                              "End now button to end it."))
     if new.user_id and "user_id" not in errors and not errors.get("end_date"):
         clash = overlapping(new.user_id, start, end, absence_id)
         if clash is not None:
-            errors["start_date"] = (
-                f"Sudah tercatat ketidakhadiran yang beririsan: {format_date(clash.start_date)}"
-                f" s.d. {format_date(clash.end_date)}.")
+            errors["start_date"] = gettext(
+                "An overlapping absence is already recorded: %(start)s to %(end)s.",
+                start=format_date(clash.start_date), end=format_date(clash.end_date))
 
 
 def _plh_problems(actor, new: Values, old: Values | None, is_admin: bool,
@@ -145,14 +149,14 @@ def _plh_problems(actor, new: Values, old: Values | None, is_admin: bool,
     acting_changed = new.acting_user_id != (old.acting_user_id if old else None)
     plh = _user(new.acting_user_id)
     if new.acting_user_id == new.user_id:
-        errors["acting_user_id"] = "Pelaksana harian (Plh.) harus orang lain."
+        errors["acting_user_id"] = gettext("The acting official (Plh.) must be someone else.")
     elif plh is None or not plh.active or not access.has_role(plh, *R.HEAD_ROLES):
-        errors["acting_user_id"] = ("Plh. harus pejabat aktif: Kepala Unit, Kasi PDSI, "
-                                    "atau Kabid Dalak.")
+        errors["acting_user_id"] = gettext("The Plh. must be an active official: a unit head, "
+                                           "the Kasi PDSI or the Kabid Dalak.")
     elif acting_changed and not is_admin and new.user_id != actor.id:
         # Nobody names themselves (or anyone) Plh of a unit they do not head.
-        errors["acting_user_id"] = ("Plh. hanya dapat ditunjuk oleh pejabat yang "
-                                    "bersangkutan atau oleh Admin.")
+        errors["acting_user_id"] = gettext("A Plh. can only be named by the official "
+                                           "concerned or by the Admin.")
 
 
 def overlapping(user_id: int, start: dt.date, end: dt.date,
@@ -168,15 +172,17 @@ def overlapping(user_id: int, start: dt.date, end: dt.date,
 def may_change(actor, absence: Absence, today: dt.date) -> None:
     """Raise AbsenceRefused unless `actor` may change or end this absence now."""
     if authority(actor, absence.user_id) is not None:
-        raise AbsenceRefused(403, "Anda tidak berwenang mengubah ketidakhadiran ini.")
+        raise AbsenceRefused(403, gettext("You may not change this absence."))
     if absence.withdrawn_at is not None:
-        raise AbsenceRefused(409, "Ketidakhadiran ini sudah dibatalkan.")
+        raise AbsenceRefused(409, gettext("This absence has already been cancelled."))
     if absence.end_date < today and not access.has_role(actor, R.ADMIN):
-        raise AbsenceRefused(409, "Ketidakhadiran ini sudah berakhir dan tidak dapat diubah.")
+        raise AbsenceRefused(409, gettext("This absence has already ended and cannot be "
+                                          "changed."))
 
 
+@in_office_language
 def describe(values: Values) -> str:
-    """One line for the security log, in the words of the register."""
+    """One line for the security log, in the words of the register (stored: Indonesian)."""
     person, plh = _user(values.user_id), _user(values.acting_user_id)
     return (f"{person.full_name if person else values.user_id}: "
             f"{ABSENCE_KINDS.get(values.kind, values.kind)} "
@@ -214,17 +220,17 @@ def withdraws(absence: Absence, today: dt.date) -> bool:
 def end(actor, absence: Absence, today: dt.date, now: dt.datetime) -> str:
     """End an absence now (SPEC §2): one not begun before today is withdrawn (cancelled); a
     longer one ends yesterday. Decisions already taken keep their stamps. Returns what was
-    done, in Indonesian."""
+    done, in the reader's language."""
     may_change(actor, absence, today)
     if absence.end_date < today:  # nothing left to end; moving the date would lengthen it
-        raise AbsenceRefused(409, "Ketidakhadiran ini sudah berakhir.")
+        raise AbsenceRefused(409, gettext("This absence has already ended."))
     before = describe(Values.of(absence))
     if withdraws(absence, today):
         absence.withdrawn_at, absence.withdrawn_by_id = now, actor.id
-        event, done = "absence_withdrawn", "Ketidakhadiran dibatalkan."
+        event, done = "absence_withdrawn", gettext("Absence cancelled.")
     else:
         absence.end_date = today - dt.timedelta(days=1)
-        event, done = ("absence_ended", "Ketidakhadiran diakhiri; hari terakhirnya "
-                                        f"{format_date(absence.end_date)}.")
+        event, done = "absence_ended", gettext("Absence ended; its last day is %(day)s.",
+                                               day=format_date(absence.end_date))
     log_security_event(event, actor.username, f"#{absence.id} {before}", commit=False)
     return done

@@ -15,9 +15,12 @@ from markupsafe import escape
 
 from app.errors import bearer_token_sent as token_sent
 from app.errors import wants_json
+from app.messages import gettext
 from app.security import roles as R
+from app.timeutil import reader_locale
+from app.workflow.vocabulary import N_
 
-NOT_LOGGED_IN = "Silakan masuk terlebih dahulu."
+NOT_LOGGED_IN = N_("Please log in first.")
 
 
 def authenticated_user():
@@ -34,13 +37,13 @@ def authenticated_user():
 
 
 def refuse(status: int, message: str, back: tuple[str, str] | None = None):
-    """Stop here with `message` (Indonesian): JSON for an API client, a short page for a
-    browser, with a link `back` = (label, url) when given."""
+    """Stop here with `message` (said already, in the reader's language): JSON for an API
+    client, a short page for a browser, with a link `back` = (label, url) when given."""
     if wants_json():
         abort(make_response(jsonify(message=message), status))
     link = f"<p><a href='{escape(back[1])}'>{escape(back[0])}</a></p>" if back else ""
     abort(make_response(
-        f"<!doctype html><html lang=id><meta charset=utf-8><title>{status}</title>"
+        f"<!doctype html><html lang={reader_locale()}><meta charset=utf-8><title>{status}</title>"
         f"<p>{escape(message)}</p>{link}", status))
 
 
@@ -55,7 +58,7 @@ def session_or_token(permission_object: str, refused: str):
             user = authenticated_user()
             if user is None or not user.is_active:
                 if token_sent() or wants_json():
-                    refuse(401, NOT_LOGGED_IN)
+                    refuse(401, gettext(NOT_LOGGED_IN))
                 return redirect(current_app.appbuilder.get_url_for_login_with(
                     request.full_path.rstrip("?")))
             if not current_app.appbuilder.sm._has_view_access(user, R.READ, permission_object):

@@ -1,6 +1,6 @@
 """Password policy for every way a user is made: UI, API, CLI, seed (OWASP ASVS 4.0 §2.1).
 
-The rules, one Indonesian message per broken rule:
+The rules, one message per broken rule (in the reader's language, `app.messages`):
 
 - at least ``MIN_LENGTH`` (12) characters (2.1.1); spaces count, so passphrases work;
 - at most ``MAX_LENGTH`` (128) characters (2.1.2); longer is refused, never truncated;
@@ -31,6 +31,8 @@ from pathlib import Path
 
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 
+from app.messages import gettext
+
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt.gz")
@@ -47,16 +49,18 @@ def password_problems(password: str, username: str | None = None) -> list[str]:
     password = password or ""
     problems = []
     if len(password) < MIN_LENGTH:
-        problems.append(f"Kata sandi minimal {MIN_LENGTH} karakter.")
+        problems.append(gettext("The password needs at least %(n)s characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        problems.append(f"Kata sandi maksimal {MAX_LENGTH} karakter.")
+        problems.append(gettext("The password may have at most %(n)s characters.",
+                                n=MAX_LENGTH))
     elif password:
         if len(set(password)) == 1:
-            problems.append("Kata sandi tidak boleh hanya satu karakter yang diulang.")
+            problems.append(gettext("The password may not be one character repeated."))
         elif password.lower() in common_passwords():
-            problems.append("Kata sandi terlalu umum atau pernah bocor; pilih yang lain.")
+            problems.append(gettext("This password is too common or has leaked before; choose "
+                                    "another."))
     if username and password and username.lower() in password.lower():
-        problems.append("Kata sandi tidak boleh memuat nama pengguna.")
+        problems.append(gettext("The password may not contain the user name."))
     return problems
 
 

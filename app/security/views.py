@@ -14,13 +14,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from wtforms import DateField, DateTimeField, SelectField
+from wtforms import DateTimeField, SelectField
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import InputRequired, Optional
 
 from app.extensions import db
 from app.fab_overrides import CheckedWritesMixin, EagerSQLAInterface, ReferencedApi
-from app.forms import NativeDateInput
+from app.forms import OfficeDateField
 from app.security import absences
 from app.security import roles as R
 from app.security.access import current_actor
@@ -156,11 +156,9 @@ class AbsenceView(AbsenceWrites, ModelView):
                           "register_state": _end_button}
     add_form_extra_fields = {
         "kind": SelectField(_l("Kind"), choices=list(ABSENCE_KINDS.items()), default="cuti"),
-        # The browser's own date input (as the action forms use); FAB's picker loses typed dates.
-        "start_date": DateField(_l("From"), widget=NativeDateInput(),
-                                validators=[DataRequired(message=REQUIRED)]),
-        "end_date": DateField(_l("Until"), widget=NativeDateInput(),
-                              validators=[DataRequired(message=REQUIRED)]),
+        # Day-month-year with the office's date picker (app/forms.py).
+        "start_date": OfficeDateField(_l("From"), validators=[InputRequired(message=REQUIRED)]),
+        "end_date": OfficeDateField(_l("Until"), validators=[InputRequired(message=REQUIRED)]),
     }
     edit_form_extra_fields = add_form_extra_fields
     # The search form offers labels, not the codes the column stores.

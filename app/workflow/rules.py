@@ -41,7 +41,7 @@ class Field:
 
     `required_when` and `only_when` name another field and a value: `("feasible", True)`.
     A field `only_when` something is ignored otherwise (an officer for an infeasible
-    proposal); `missing` is the message when a required field is empty.
+    proposal); `missing` is the message (a msgid) when a required field is empty.
     """
 
     name: str
@@ -63,10 +63,12 @@ class Field:
 
 
 NOTE = Field("note", "text", N_("Note"))
-NOTE_REQUIRED = Field("note", "text", N_("Note"), required=True, missing="Catatan wajib diisi.")
-OFFICER = Field("officer_id", "user", N_("IT officer"), required=True, missing="Pilih petugas IT.")
+NOTE_REQUIRED = Field("note", "text", N_("Note"), required=True,
+                      missing=N_("A note is required."))
+OFFICER = Field("officer_id", "user", N_("IT officer"), required=True,
+                missing=N_("Choose an IT officer."))
 TARGET_DATE = Field("target_date", "date", N_("Target date"), required=True,
-                    missing="Target waktu wajib diisi.")
+                    missing=N_("The target date is required."))
 WHEN_FEASIBLE = ("feasible", True)
 
 
@@ -131,17 +133,17 @@ ACTIONS: dict[str, Action] = {
                Branch("kabid_absent", Branch("feasible", "in_progress", "rejected"),
                       "pending_kabid_approval"),
                (Field("feasible", "bool", N_("Feasible"), required=True,
-                      missing="Pilih: layak atau tidak layak dikerjakan."),
+                      missing=N_("Choose: feasible or not feasible.")),
                 Field("officer_id", "user", N_("IT officer"), required=True,
                       only_when=WHEN_FEASIBLE, missing=OFFICER.missing),
                 Field("target_date", "date", N_("Target date"), required=True,
                       only_when=WHEN_FEASIBLE, missing=TARGET_DATE.missing),
                 Field("note", "text", N_("Note"), required_when=("feasible", False),
-                      missing="Alasan tidak layak wajib diisi."),
+                      missing=N_("The reason it is not feasible is required.")),
                 Field("kabid_absent", "bool", N_("Kabid Dalak absent")),
                 Field("absence_reason", "text", N_("Reason for absence"),
                       required_when=("kabid_absent", True),
-                      missing="Alasan Kabid berhalangan wajib diisi.")),
+                      missing=N_("The reason the Kabid is absent is required."))),
                style="primary", guard="kabid_not_at_work", effect="assess"),
         Action("kabid_approve", N_("Approve"), "9.2.4", "kabid",
                ("pending_kabid_approval",), Branch("feasible", "in_progress", "rejected"),

@@ -1,9 +1,9 @@
 """The payload schema of each workflow action, built from its `rules.Field`s (marshmallow).
 
 The same fields draw the action's form; here the server honours them: types, lengths,
-`required`, `required_when`, `only_when`, and one Indonesian message per field. What needs
-the database (is this an active IT officer, is that a working day) is checked after this,
-in `app.workflow.service`, by the field's kind.
+`required`, `required_when`, `only_when`, and one message per field, in the reader's language
+(`app.messages`). What needs the database (is this an active IT officer, is that a working
+day) is checked after this, in `app.workflow.service`, by the field's kind.
 """
 
 from __future__ import annotations
@@ -12,14 +12,23 @@ import functools
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates_schema
 
+from app.messages import gettext, lazy_gettext
 from app.requests.models import RequestHistory
-from app.schemas import INVALID_INPUT, REQUIRED_MESSAGE, UNKNOWN_FIELD, max_length
+from app.schemas import (
+    INVALID_INPUT,
+    REQUIRED_MESSAGE,
+    UNKNOWN_FIELD,
+    max_length,
+    must_be_text,
+    too_long,
+)
 from app.timeutil import parse_office_date
 from app.workflow import rules
+from app.workflow.vocabulary import N_
 
 TRUE_WORDS = frozenset({"1", "true", "y", "yes", "on", "ya", "layak"})
 FALSE_WORDS = frozenset({"0", "false", "n", "no", "off", "tidak", "tidak_layak"})
-DATE_FORMAT_MESSAGE = "Format tanggal tidak valid; gunakan TTTT-BB-HH, misalnya 2026-12-01."
+DATE_FORMAT_MESSAGE = N_("Invalid date format; use YYYY-MM-DD, for example 2026-12-01.")
 ID_LIMIT = 2**31 - 1  # the database's integer
 
 
@@ -38,18 +47,17 @@ class Choice(fields.Field):
 
 # What a person types into an action's note or reason: as long as the history's note takes.
 NOTE_MAX_LENGTH = max_length(RequestHistory.note)
-# The text fields' names in a message (the labels on the form are the catalogue's).
-TEXT_NAMES = {"note": "Catatan", "absence_reason": "Alasan Kabid berhalangan"}
+# The text fields' names at the start of a message.
+TEXT_NAMES = {"note": N_("Note"), "absence_reason": N_("The reason the Kabid is absent")}
 
 
 class Note(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
-        name = TEXT_NAMES.get(attr, "Isian ini")
+        name = TEXT_NAMES.get(attr, N_("This field"))
         if not isinstance(value, str):
-            raise ValidationError(f"{name} harus berupa teks.")
+            raise ValidationError(must_be_text(name))
         if len(value) > NOTE_MAX_LENGTH:
-            raise ValidationError(
-                f"{name} terlalu panjang (maksimal {NOTE_MAX_LENGTH} karakter).")
+            raise ValidationError(too_long(name, NOTE_MAX_LENGTH))
         return value
 
 
@@ -57,7 +65,7 @@ class OfficeDate(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         day = parse_office_date(value)
         if day is None:
-            raise ValidationError(DATE_FORMAT_MESSAGE)
+            raise ValidationError(gettext(DATE_FORMAT_MESSAGE))
         return day
 
 
@@ -72,7 +80,7 @@ class UserId(fields.Field):
         except (TypeError, ValueError, OverflowError):
             number = 0
         if not 0 < number <= ID_LIMIT:
-            raise ValidationError("Petugas IT tidak valid.")
+            raise ValidationError(gettext("Invalid IT officer."))
         return number
 
 
@@ -83,7 +91,8 @@ class ActionPayload(Schema):
     """Base of every action's schema; `action_fields` is set per action."""
 
     action_fields: tuple[rules.Field, ...] = ()
-    error_messages = {"unknown": UNKNOWN_FIELD, "type": INVALID_INPUT}
+    # Said when marshmallow stores them (lazy: this class is built at import).
+    error_messages = {"unknown": lazy_gettext(UNKNOWN_FIELD), "type": lazy_gettext(INVALID_INPUT)}
 
     class Meta:
         unknown = RAISE
@@ -114,7 +123,7 @@ class ActionPayload(Schema):
         errors = {}
         for f in self.action_fields:
             if f.applies(data) and f.is_required(data) and data.get(f.name) is None:
-                errors[f.name] = f.missing or REQUIRED_MESSAGE
+                errors[f.name] = gettext(f.missing or REQUIRED_MESSAGE)
         if errors:
             raise ValidationError(errors)
 
@@ -154,5 +163,5 @@ def _first(value) -> str:
     while isinstance(value, (list, tuple)) and value:
         value = value[0]
     if isinstance(value, dict):
-        return _first(next(iter(value.values()), INVALID_INPUT))
-    return str(value)
+        return _first(next(iter(value.values()), gettext(INVALID_INPUT)))
+    return str(value)  # a lazy message is said here, in the reader's language

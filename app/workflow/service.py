@@ -13,7 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.checklist import calendar
 from app.extensions import db, upsert_insert
-from app.i18n import indonesian
+from app.i18n import office_language
+from app.messages import gettext
 from app.notify import outbox
 from app.requests.models import Assignment, NumberSequence, RequestHistory, ServiceRequest
 from app.security import access
@@ -30,11 +31,18 @@ from app.timeutil import (
 )
 from app.workflow import relations, rules, schemas
 from app.workflow.rules import ACTIONS
-from app.workflow.vocabulary import Approval, Outcome, acting_for_stamp, decided_alone_stamp
+from app.workflow.vocabulary import (
+    N_,
+    Approval,
+    Outcome,
+    acting_for_stamp,
+    decided_alone_stamp,
+)
 
 # A target date further out than this is a typing error, not a plan (and beyond the calendar).
 TARGET_HORIZON_DAYS = 366
-CONFLICT_MESSAGE = "Permintaan ini telah diubah oleh pengguna lain. Muat ulang halaman lalu coba lagi."
+CONFLICT_MESSAGE = N_("This request was changed by another user. Reload the page and try again.")
+CHECK_INPUT = N_("Please check your input.")
 
 
 @dataclass
@@ -75,20 +83,23 @@ def available_actions(user, req: ServiceRequest, now: dt.datetime | None = None)
 def validate_target_date(day: dt.date, today: dt.date) -> tuple[dt.date | None, str | None]:
     """A target date is a working day, not before today (WITA) — SPEC §3."""
     if day < today:
-        return None, f"Target waktu tidak boleh sebelum hari ini ({format_date(today)})."
+        return None, gettext("The target date cannot be before today (%(today)s).",
+                             today=format_date(today))
     horizon = today + dt.timedelta(days=TARGET_HORIZON_DAYS)
     if day > horizon:
-        return None, f"Target waktu paling lambat satu tahun dari hari ini ({format_date(horizon)})."
+        return None, gettext("The target date is at most one year from today (%(latest)s).",
+                             latest=format_date(horizon))
     reason = calendar.non_working_reason(day)
     if reason:
-        return None, f"Target waktu harus hari kerja: {format_date(day)} adalah {reason}."
+        return None, gettext("The target date must be a working day: %(day)s is %(reason)s.",
+                             day=format_date(day), reason=reason)
     return day, None
 
 
 def _active_officer(officer_id: int, today: dt.date) -> tuple[int | None, str | None]:
     officer = db.session.get(AppUser, officer_id)
     if officer is None or not officer.active or not access.has_role(officer, R.PETUGAS_IT):
-        return None, "Pengguna yang dipilih bukan Petugas IT aktif."
+        return None, gettext("The chosen user is not an active IT officer.")
     return officer.id, None
 
 
@@ -108,8 +119,8 @@ def parse_payload(action: rules.Action, payload, today: dt.date) -> dict:
             errors[f.name] = problem
     if errors:
         if "_schema" in errors:
-            raise WorkflowError(400, "Data tidak valid.", errors)
-        raise WorkflowError(400, "Periksa kembali isian Anda.", errors)
+            raise WorkflowError(400, gettext("Invalid data."), errors)
+        raise WorkflowError(400, gettext(CHECK_INPUT), errors)
     return data
 
 
@@ -145,16 +156,16 @@ def perform(req: ServiceRequest, code: str, user, payload: dict | None = None, *
     payload = dict(payload or {})
     action = ACTIONS.get(code)
     if action is None:
-        raise WorkflowError(400, "Aksi tidak dikenal.", {"action": f"Aksi '{code}' tidak dikenal."})
+        raise WorkflowError(400, gettext("Unknown action."), {
+            "action": gettext("Unknown action '%(action)s'.", action=code)})
     standing = relations.standing(user, req, action.actor, day)
     if standing is None:
-        raise WorkflowError(403, "Anda tidak berwenang melakukan aksi ini pada permintaan ini.")
+        raise WorkflowError(403, gettext("You may not take this action on this request."))
     if req.status not in action.from_states:
-        raise WorkflowError(
-            409, f"Aksi ini tidak dapat dilakukan pada status '{indonesian(rules.STATES[req.status])}'."
-        )
+        raise WorkflowError(409, gettext("This action is not possible in the state '%(state)s'.",
+                                         state=gettext(rules.STATES[req.status])))
     if expected_version is not None and expected_version != req.version:
-        raise WorkflowError(409, CONFLICT_MESSAGE)
+        raise WorkflowError(409, gettext(CONFLICT_MESSAGE))
     data = parse_payload(action, payload, day)
     step = Step(req, action, user, data, now, day, standing, number_formats or {})
     if action.guard:
@@ -167,7 +178,7 @@ def perform(req: ServiceRequest, code: str, user, payload: dict | None = None, *
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise WorkflowError(409, CONFLICT_MESSAGE) from None
+        raise WorkflowError(409, gettext(CONFLICT_MESSAGE)) from None
     except Exception:
         db.session.rollback()
         raise
@@ -217,12 +228,10 @@ def _guard_submit(step: Step) -> None:
     db.session.rollback()
     outbox.tell_admins_unit_without_head(unit, step.day, step.now)
     db.session.commit()
-    raise WorkflowError(
-        409,
-        f"Permintaan belum dapat diajukan: {unit.name if unit else 'unit Anda'} belum memiliki "
-        "Kepala Unit yang dapat menyetujuinya dan tidak ada Plh. yang tercatat hari ini. "
-        "Admin sudah diberi tahu; permintaan Anda tetap tersimpan sebagai draf.",
-    )
+    raise WorkflowError(409, gettext(
+        "The request cannot be submitted yet: %(unit)s has no unit head who can approve it and "
+        "no acting official (Plh.) is recorded today. The Admin has been told; your request "
+        "stays saved as a draft.", unit=unit.name if unit else gettext("your unit")))
 
 
 def _guard_assess(step: Step) -> None:
@@ -232,11 +241,10 @@ def _guard_assess(step: Step) -> None:
         return
     acted = relations.kabid_action_on(step.day)
     if acted is not None:
-        raise WorkflowError(400, "Periksa kembali isian Anda.", {"kabid_absent": (
-            f"Kabid Dalak tercatat melakukan tindakan hari ini pukul {format_time(acted)}; "
-            "usulan ini harus menunggu persetujuannya, atau catat ketidakhadirannya di "
-            "daftar ketidakhadiran."
-        )})
+        raise WorkflowError(400, gettext(CHECK_INPUT), {"kabid_absent": gettext(
+            "The Kabid Dalak is on record as acting today at %(time)s; this proposal must wait "
+            "for their approval, or record their absence in the absence register.",
+            time=format_time(acted))})
 
 
 GUARDS = {"unit_has_approver": _guard_submit, "kabid_not_at_work": _guard_assess}
@@ -278,8 +286,10 @@ def _assess(step: Step) -> None:
     recorded = relations.kabid_absence(step.day)
     if data["kabid_absent"]:
         step.absence_reason = data["absence_reason"]
-        log_event("kabid_absent_decision", step.user.username,
-                  f"Permintaan {req.number}: {data['absence_reason']}", commit=False)
+        with office_language():  # the security log is kept in the office's language
+            detail = gettext("Request %(number)s: %(reason)s", number=req.number,
+                             reason=data["absence_reason"])
+        log_event("kabid_absent_decision", step.user.username, detail, commit=False)
     elif recorded is not None:
         step.absence_reason = recorded.reason
     if step.absence_reason is None:
@@ -429,5 +439,5 @@ def load_for_update(model, pk: int, visible_condition):
         select(model).where(model.id == pk, visible_condition).with_for_update(of=model)
     ).scalar_one_or_none()
     if req is None:
-        raise WorkflowError(404, "Permintaan tidak ditemukan.")
+        raise WorkflowError(404, gettext("Request not found."))
     return req
