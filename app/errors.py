@@ -12,7 +12,7 @@ from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
-from app.workflow.vocabulary import N_
+from app.i18n import N_
 
 MESSAGE = N_("The value sent is outside the allowed range.")  # Indonesian for the API
 

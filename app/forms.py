@@ -18,8 +18,8 @@ from wtforms import DateField, DateTimeField
 from wtforms.validators import ValidationError
 from wtforms.widgets import DateInput
 
+from app.i18n import N_
 from app.timeutil import FIRST_YEAR, LAST_YEAR, WITA, to_utc_naive, to_wita
-from app.workflow.vocabulary import N_
 
 DATETIME_MESSAGE = N_("Not a valid date and time (for example 01-12-2026 10.15).")
 DATE_MESSAGE = N_("Not a valid date (for example 01-12-2026).")

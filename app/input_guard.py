@@ -22,8 +22,8 @@ from flask import Flask, current_app, jsonify, redirect, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import wants_json
+from app.i18n import N_
 from app.messages import gettext
-from app.workflow.vocabulary import N_
 
 INT_LIMIT = 2**31 - 1
 MAX_JSON_BYTES = 1024 * 1024

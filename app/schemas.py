@@ -16,9 +16,9 @@ from marshmallow import INCLUDE, Schema, ValidationError, fields, validates_sche
 from marshmallow.validate import Length
 from sqlalchemy import String
 
+from app.i18n import N_
 from app.messages import gettext, lazy_gettext
 from app.timeutil import FIRST_YEAR, LAST_YEAR, WITA, to_utc_naive, to_wita
-from app.workflow.vocabulary import N_
 
 # Free text a person types (TEXT columns): long enough for a report, short enough to print.
 LONG_TEXT_MAX = 5000

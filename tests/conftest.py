@@ -289,12 +289,13 @@ def viewport(request) -> str:
 
 
 @pytest.fixture(scope="module")
-def office(live, backend):
+def office(request, backend):
     """The served app for the browser journeys, on the SQLite copy only: TESTING.md lets the
-    journeys run on one database; the same code paths run on PostgreSQL in the other tests."""
+    journeys run on one database; the same code paths run on PostgreSQL in the other tests.
+    (Asked for only after the check, so no server starts for a module that skips.)"""
     if backend != "sqlite":
         pytest.skip("browser journeys run on the SQLite copy (TESTING.md)")
-    return live
+    return request.getfixturevalue("live")
 
 
 @pytest.fixture(scope="module")

@@ -180,8 +180,9 @@ class Journey(Person):
 
     def step(self, name: str, *texts: str):
         """The page shows each of `texts` (visible), then a screenshot of this step."""
-        for text in texts:
-            expect(self.page.get_by_text(text, exact=False).first).to_be_visible()
+        for text in texts:  # shown somewhere on the page (a closed menu's entry does not count)
+            expect(self.page.get_by_text(text, exact=False).locator("visible=true").first
+                   ).to_be_visible()
         self.count += 1
         self.folder.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(self.folder / f"{self.prefix}-{self.count:02d}-{name}.png"),
@@ -200,7 +201,9 @@ class Journey(Person):
             shown = picker.locator(".datepicker-days .datepicker-switch").inner_text().strip()
             if shown == title:
                 break
-            picker.locator(".datepicker-days .next").click()
+            month, year = shown.rsplit(" ", 1)
+            earlier = (day.year, day.month) < (int(year), MONTH_NAMES_ID.index(month) + 1)
+            picker.locator(f".datepicker-days {'.prev' if earlier else '.next'}").click()
         picker.locator(".datepicker-days td.day:not(.old):not(.new)").get_by_text(
             str(day.day), exact=True).click()
 

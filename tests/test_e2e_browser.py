@@ -153,7 +153,7 @@ def test_it_officer_fills_a_round_all_normal_with_one_fault(office, browser, bac
 def test_supervisor_downloads_a_report(office, browser, backend):
     import openpyxl
 
-    base, _served = live
+    base, _served = office
     pimpinan = Person(browser, base, "pimpinan", backend == "sqlite")
     page = pimpinan.go("/reports/")
     pimpinan.shot("reports")

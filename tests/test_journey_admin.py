@@ -11,7 +11,7 @@ from app.security.models import AppUser
 from tests.conftest import PASSWORD
 from tests.helpers import Journey
 
-ROLE_NEEDED = "Pilih minimal satu peran."
+ROLE_NEEDED = "Pilih paling sedikit satu peran."
 HAS_USERNAME = "Kata sandi tidak boleh memuat nama pengguna."
 
 
@@ -44,7 +44,7 @@ def test_admin_adds_a_user_and_resets_a_password(office, browser, viewport):
     expect(page.locator(".panel-title", has_text="Daftar Pengguna")).to_be_visible()
     admin.step("users", "kasi.pdsi")
     page.locator("a[href*='/users/add']").first.click()
-    admin.step("add-form", "Tambah Pengguna", "Minimal 12 karakter, tidak memuat nama pengguna")
+    admin.step("add-form", "Tambah Pengguna", "Minimal 12 karakter, tanpa nama pengguna")
     expect(page.locator("label[for=roles] strong")).to_have_text("*")  # marked required
     for name, value in typed.items():
         page.fill(f"#{name}", value)

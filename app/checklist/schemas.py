@@ -18,11 +18,11 @@ from app.checklist.models import (
     Incident,
 )
 from app.extensions import db
+from app.i18n import N_
 from app.messages import gettext, lazy_gettext
 from app.requests.models import SimSystem
 from app.schemas import TOO_LONG, FormSchema, max_length, must_be_text, text, too_long, value
 from app.timeutil import FIRST_YEAR, LAST_YEAR
-from app.workflow.vocabulary import N_
 
 VALUE_MAX = max_length(ChecklistEntry.value)
 NOTE_MAX = max_length(ChecklistEntry.note)

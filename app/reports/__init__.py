@@ -16,6 +16,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 import reports
+from app.forms import SHOWN_DATE, parse_typed_day
 from app.i18n import office_language
 from app.security import roles as R
 from app.security.gate import refuse, session_or_token
@@ -58,11 +59,14 @@ class PeriodError(ValueError):
 
 def parse_period(start_text: str | None, end_text: str | None,
                  today: dt.date) -> tuple[dt.date, dt.date]:
-    """`from`/`to` as YYYY-MM-DD; both missing means this month. Messages in the reader's
-    language (Indonesian for an API client)."""
+    """`from`/`to` as YYYY-MM-DD (or as the page's pickers write them, day-month-year); both
+    missing means this month. Messages in the reader's language (Indonesian for an API
+    client)."""
     if not start_text and not end_text:
         return presets(today)["this_month"]
-    start, end = parse_office_date(start_text), parse_office_date(end_text)
+    # YYYY-MM-DD (the API, the preset links) or day-month-year (the page's date pickers).
+    start, end = (parse_office_date(text) or parse_typed_day(text)
+                  for text in (start_text, end_text))
     if start is None or end is None:
         raise PeriodError(gettext(
             "Invalid period dates: give 'from' and 'to' as YYYY-MM-DD, e.g. 2026-11-01, "
@@ -104,8 +108,10 @@ class ReportsView(BaseView):
         periods = [(key, label, *presets(today)[key]) for key, label in (
             ("this_month", _l("This month")), ("last_month", _l("Last month")),
             ("this_year", _l("This year")))]
+        start, end = presets(today)["this_month"]
         return self.render_template("reports/index.html", reports=available, periods=periods,
-                                    default=presets(today)["this_month"], labels=REPORT_LABELS)
+                                    default=(f"{start:{SHOWN_DATE}}", f"{end:{SHOWN_DATE}}"),
+                                    labels=REPORT_LABELS)
 
     @expose("/<name>.xlsx")
     @session_or_token(R.REPORTS, _l("You may not download reports."))

@@ -16,10 +16,10 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length as FormLength
 
 from app.extensions import db
+from app.i18n import N_
 from app.messages import gettext, lazy_gettext
 from app.requests.models import PRIORITIES, ServiceRequest, SimSystem, SupportType
 from app.schemas import FormSchema, is_required, moment, required_message, text, value
-from app.workflow.vocabulary import N_
 
 SR = ServiceRequest
 INACTIVE_CHOICE = N_("The choice was not found or is not active.")

@@ -15,10 +15,10 @@ from markupsafe import escape
 
 from app.errors import bearer_token_sent as token_sent
 from app.errors import wants_json
+from app.i18n import N_
 from app.messages import gettext
 from app.security import roles as R
 from app.timeutil import reader_locale
-from app.workflow.vocabulary import N_
 
 NOT_LOGGED_IN = N_("Please log in first.")
 

@@ -36,38 +36,25 @@ from app.fab_overrides import (
     RowCheckedRoleModelView,
     drop_unused_routes,
 )
+from app.i18n import office_language
 from app.security import login_limits, sessions
 from app.security.hardening import log_security_event
 from app.security.models import AppUser
-from app.security.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
+from app.security.passwords import MIN_LENGTH, password_problems
 
 log = logging.getLogger(__name__)
 
 
 # --- the user forms: the password policy and a role, beside their fields (SPEC §8) ----------
 
-# passwords.py words each broken rule in Indonesian, as the API and the CLI say it; a screen
-# says it in the reader's language through these msgids (an unknown rule passes as it is).
-POLICY_WORDS = {
-    f"Kata sandi minimal {MIN_LENGTH} karakter.":
-        _l("The password needs at least %(n)s characters.", n=MIN_LENGTH),
-    f"Kata sandi maksimal {MAX_LENGTH} karakter.":
-        _l("The password may have at most %(n)s characters.", n=MAX_LENGTH),
-    "Kata sandi tidak boleh hanya satu karakter yang diulang.":
-        _l("The password may not be one character repeated."),
-    "Kata sandi terlalu umum atau pernah bocor; pilih yang lain.":
-        _l("This password is too common or has leaked before; choose another."),
-    "Kata sandi tidak boleh memuat nama pengguna.":
-        _l("The password may not contain the user name."),
-}
 POLICY_HINT = _l("At least %(n)s characters, without the user name, and not a common "
                  "password. Several words with spaces are easy to remember.", n=MIN_LENGTH)
 
 
 def policy_refusal(password, username) -> str | None:
-    """Why `password` may not be `username`'s (every broken rule), or None."""
-    problems = password_problems(password, username)
-    return " ".join(str(POLICY_WORDS.get(p, p)) for p in problems) or None
+    """Why `password` may not be `username`'s (every broken rule, in the reader's language),
+    or None."""
+    return " ".join(password_problems(password, username)) or None
 
 
 class PasswordPolicy:
@@ -351,7 +338,7 @@ def _without_password(response):
 
 # FAB's schema-wide English refusal of a user without roles; said per field instead.
 FAB_NO_ROLE = "At least one of 'roles' or 'groups' must be provided and non-empty."
-NO_ROLE = "Pilih minimal satu peran."
+NO_ROLE = "Pilih paling sedikit satu peran."
 
 
 def _password_errors(data: dict, username) -> dict:
@@ -523,7 +510,7 @@ class SecurityManager(CachedPermissions, FabSecurityManager):
                  hashed_password="", groups=None, commit=True):
         """Every way a user is made (UI, API, CLI, seed) meets the password policy."""
         if password and not hashed_password:
-            problems = password_problems(password, username)
+            problems = _said(password_problems, password, username)
             if problems:
                 message = f"Pengguna {username} tidak dibuat: {' '.join(problems)}"
                 if has_request_context():
@@ -540,11 +527,20 @@ class SecurityManager(CachedPermissions, FabSecurityManager):
         with the user's own name; the forms check first and say it beside the field."""
         user = self.get_user_by_id(userid)
         if user is None:
-            raise PasswordRefused("Pengguna tidak ditemukan.")
-        problems = password_problems(password, user.username)
+            raise PasswordRefused(_said(gettext, "User not found."))
+        problems = _said(password_problems, password, user.username)
         if problems:
             raise PasswordRefused(" ".join(problems))
         super().reset_password(userid, password)
+
+
+def _said(produce, *args):
+    """A message produced in the reader's language during a request, else (the CLI, the seed)
+    in the office's."""
+    if has_request_context():
+        return produce(*args)
+    with office_language():
+        return produce(*args)
 
 
 class PasswordRefused(click.ClickException):

@@ -12,6 +12,7 @@ import functools
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates_schema
 
+from app.i18n import N_
 from app.messages import gettext, lazy_gettext
 from app.requests.models import RequestHistory
 from app.schemas import (
@@ -24,7 +25,6 @@ from app.schemas import (
 )
 from app.timeutil import parse_office_date
 from app.workflow import rules
-from app.workflow.vocabulary import N_
 
 TRUE_WORDS = frozenset({"1", "true", "y", "yes", "on", "ya", "layak"})
 FALSE_WORDS = frozenset({"0", "false", "n", "no", "off", "tidak", "tidak_layak"})

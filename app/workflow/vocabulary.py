@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-def N_(text: str) -> str:
-    """Marks a string for the translation catalogue; translated where it is shown."""
-    return text
+from app.i18n import N_
 
 
 class State(StrEnum):
