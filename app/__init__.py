@@ -6,7 +6,7 @@ import logging
 import os
 import secrets
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_appbuilder import AppBuilder
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -57,7 +57,7 @@ def _api_speaks_indonesian(app: Flask) -> None:
     chosen = babel.locale_selector
 
     def select_locale():
-        if request.path.startswith("/api/"):
+        if has_request_context() and request.path.startswith("/api/"):
             return app.config["BABEL_DEFAULT_LOCALE"]
         return chosen() if chosen else None
 

@@ -68,6 +68,10 @@ OVERRIDDEN = {
 # made from, and the start of its SHA-256 then. A changed original means the copy is stale.
 COPIED = {
     "app/templates/appbuilder/init.html": ("templates/appbuilder/init.html", "63cd58ec542d996f"),
+    "app/templates/appbuilder/baselayout.html":
+        ("templates/appbuilder/baselayout.html", "105fed3336242802"),
+    "app/templates/appbuilder/navbar_right.html":
+        ("templates/appbuilder/navbar_right.html", "0a7b39c996f2f3a1"),
     "app/templates/appbuilder/general/alert.html":
         ("templates/appbuilder/general/alert.html", "a1d8f674dcdba297"),
     "app/templates/appbuilder/general/confirm.html":
