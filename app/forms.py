@@ -81,28 +81,6 @@ def parse_typed_day(text: str) -> dt.date | None:
     return None
 
 
-class OfficeDateField(DateField):
-    """A date typed or picked as day-month-year."""
-
-    widget = OfficeDateInput()
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.strftime(SHOWN_DATE) if isinstance(self.data, dt.date) else ""
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = " ".join(valuelist).strip()
-        if not text:
-            self.data = None
-            return
-        self.data = parse_typed_day(text)
-        if self.data is None:
-            raise ValueError(gettext(DATE_MESSAGE))
-
-
 def parse_typed_moment(text: str) -> dt.datetime | None:
     """A wall-clock date-time as typed in the office, as naive UTC; None if it is not one."""
     text = (text or "").strip()
@@ -117,10 +95,45 @@ def parse_typed_moment(text: str) -> dt.datetime | None:
     return None
 
 
-class OfficeDateTimeField(DateTimeField):
+class ReadAsTyped:
+    """What the office's date fields share: the field's inputs joined by a space and read
+    by `parse` (None: not a date), an empty entry is no value, a bad one `message`."""
+
+    parse = staticmethod(lambda text: None)
+    message = ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = " ".join(valuelist).strip()
+        if not text:
+            self.data = None
+            return
+        self.data = self.parse(text)
+        if self.data is None:
+            raise ValueError(gettext(self.message))
+
+
+class OfficeDateField(ReadAsTyped, DateField):
+    """A date typed or picked as day-month-year."""
+
+    widget = OfficeDateInput()
+    parse = staticmethod(parse_typed_day)
+    message = DATE_MESSAGE
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime(SHOWN_DATE) if isinstance(self.data, dt.date) else ""
+
+
+
+class OfficeDateTimeField(ReadAsTyped, DateTimeField):
     """A date and time typed in WITA; `data` is the naive UTC instant the column stores."""
 
     widget = OfficeDateTimeInput()
+    parse = staticmethod(parse_typed_moment)
+    message = DATETIME_MESSAGE
 
     def _value_parts(self) -> tuple[str, str]:
         if self.raw_data:
@@ -130,17 +143,6 @@ class OfficeDateTimeField(DateTimeField):
             local = to_wita(self.data)
             return local.strftime(SHOWN_DATE), local.strftime(SHOWN_TIME)
         return "", ""
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        text = " ".join(valuelist).strip()
-        if not text:
-            self.data = None
-            return
-        self.data = parse_typed_moment(text)
-        if self.data is None:
-            raise ValueError(gettext(DATETIME_MESSAGE))
 
 
 class NotBefore:

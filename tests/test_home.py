@@ -204,3 +204,24 @@ def test_the_cli_meets_the_policy_with_the_username(app, ctx):
     assert HAS_USERNAME in result.output
     assert db.session.execute(select(AppUser).where(AppUser.username == "cli.uji")).scalar() \
         is None
+
+
+def test_this_months_compliance_counts_settled_rounds_of_the_month(ctx):
+    import datetime as dt
+
+    from app.checklist.home import month_compliance
+    from app.checklist.models import ChecklistRound
+
+    day = dt.date(2031, 3, 12)  # a month no other row of this module's database is in
+    for date, slot, status in [(dt.date(2031, 3, 3), "08:00", "done"),
+                               (dt.date(2031, 3, 3), "13:00", "done"),
+                               (dt.date(2031, 3, 4), "08:00", "late"),
+                               (dt.date(2031, 3, 5), "08:00", "missed"),
+                               (dt.date(2031, 3, 12), "13:00", "scheduled"),  # not yet
+                               (dt.date(2031, 2, 28), "08:00", "missed"),  # last month
+                               (dt.date(2031, 3, 13), "08:00", "missed")]:  # after the day
+        db.session.add(ChecklistRound(date=date, slot=slot, status=status))
+    db.session.commit()
+    result = month_compliance(day)
+    assert (result.done, result.late, result.missed, result.total) == (2, 1, 1, 4)
+    assert (result.percent("done"), result.percent("missed")) == (50, 25)
