@@ -49,27 +49,37 @@ def drop_pg_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def seeded_template(request, tmp_path_factory):
-    """One migrated and seeded database per backend, made once; every test module works on
-    its own copy of it (`database_url`), so no module sees another's rows."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
-        source, url = str(path), f"sqlite:///{path}"
-    else:
-        source, url = create_pg_database()
+def _seed(url: str, tmp_path_factory, sqlite: bool) -> None:
     seeder = make_app(url, ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("template-files")))
     with seeder.app_context():
         upgrade()
         sync_all_roles()
         load_demo()
-        if request.param == "sqlite":  # everything into the main file before it is copied
+        if sqlite:  # everything into the main file before it is copied
             db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()
         db.engine.dispose()  # PostgreSQL copies a template only while nobody is connected
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    """The seeded SQLite database every SQLite copy starts from (the journeys' too)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    _seed(f"sqlite:///{path}", tmp_path_factory, sqlite=True)
+    return str(path)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_template(request, tmp_path_factory):
+    """One migrated and seeded database per backend, made once; every test module works on
+    its own copy of it (`database_url`), so no module sees another's rows."""
+    if request.param == "sqlite":
+        yield "sqlite", request.getfixturevalue("sqlite_template")
+        return
+    source, url = create_pg_database()
+    _seed(url, tmp_path_factory, sqlite=False)
     yield request.param, source
-    if request.param == "postgresql":
-        drop_pg_database(source)
+    drop_pg_database(source)
 
 
 @pytest.fixture(scope="session")
@@ -289,13 +299,22 @@ def viewport(request) -> str:
 
 
 @pytest.fixture(scope="module")
-def office(request, backend):
-    """The served app for the browser journeys, on the SQLite copy only: TESTING.md lets the
-    journeys run on one database; the same code paths run on PostgreSQL in the other tests.
-    (Asked for only after the check, so no server starts for a module that skips.)"""
-    if backend != "sqlite":
-        pytest.skip("browser journeys run on the SQLite copy (TESTING.md)")
-    return request.getfixturevalue("live")
+def office(sqlite_template, tmp_path_factory):
+    """The app with CSRF on, served on 127.0.0.1, on this module's own copy of the seeded
+    SQLite database: the browser journeys (TESTING.md lets them run on one database; every
+    other test runs on PostgreSQL too)."""
+    path = tmp_path_factory.mktemp("journeys") / "office.db"
+    shutil.copyfile(sqlite_template, path)
+    served = make_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True,
+                      ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("journey-attachments")))
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", served
+    server.shutdown()
+    with served.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")

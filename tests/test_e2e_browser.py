@@ -33,10 +33,10 @@ SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("README_SCREENSHOTS") =
 
 
 
-def test_fm01_from_request_to_done_in_the_browser(office, browser, backend):
+def test_fm01_from_request_to_done_in_the_browser(office, browser):
     base, served = office
-    shots = backend == "sqlite"
-    title = f"Tambah filter tanggal pada daftar berkas ({backend})"
+    shots = True
+    title = "Tambah filter tanggal pada daftar berkas"
     with served.app_context():
         target = calendar.add_working_days(today_wita(), 2).isoformat()
         later = calendar.add_working_days(today_wita(), 5).isoformat()
@@ -119,18 +119,18 @@ def _officer_label(app) -> str:
         return user("it.budi").full_name
 
 
-def test_it_officer_fills_a_round_all_normal_with_one_fault(office, browser, backend):
+def test_it_officer_fills_a_round_all_normal_with_one_fault(office, browser):
     base, served = office
     with served.app_context():
         # A past working day's morning round: open in the office calendar, filled in now.
-        day = dt.date(2026, 11, 25) if backend == "sqlite" else dt.date(2026, 11, 24)
+        day = dt.date(2026, 11, 25) if True else dt.date(2026, 11, 24)
         rounds.open_today(to_utc_naive(dt.datetime.combine(day, dt.time(8, 5), tzinfo=WITA)))
         rnd = db.session.execute(select(ChecklistRound).where(
             ChecklistRound.date == day, ChecklistRound.slot == "08:00")).scalar_one()
         first = rounds.active_items()[0]
         round_id, item_id = rnd.id, first.id
         db.session.remove()
-    sari = Person(browser, base, "it.sari", backend == "sqlite")
+    sari = Person(browser, base, "it.sari", True)
     page = sari.go(f"/checklist/round/{round_id}")
     page.click("#all-ok")
     page.locator(f"input[name=result_{item_id}][value=fault]").check()
@@ -150,11 +150,11 @@ def test_it_officer_fills_a_round_all_normal_with_one_fault(office, browser, bac
     sari.close()
 
 
-def test_supervisor_downloads_a_report(office, browser, backend):
+def test_supervisor_downloads_a_report(office, browser):
     import openpyxl
 
     base, _served = office
-    pimpinan = Person(browser, base, "pimpinan", backend == "sqlite")
+    pimpinan = Person(browser, base, "pimpinan", True)
     page = pimpinan.go("/reports/")
     pimpinan.shot("reports")
     with page.expect_download() as info:

@@ -450,14 +450,10 @@ def _report(result: Walk, username: str, locale: str) -> str:
             + "\n".join(unique[:80]) + ("\n…" if len(unique) > 80 else ""))
 
 
-def _one_backend(backend: str) -> None:
-    if backend != "sqlite":  # the words do not depend on the database; the walk takes time
-        pytest.skip("walked on SQLite")
 
 
 @pytest.mark.parametrize("username", INDONESIAN_USERS)
-def test_indonesian_pages_have_no_english(app, backend, data_strings, static_text, username):
-    _one_backend(backend)
+def test_indonesian_pages_have_no_english(app, data_strings, static_text, username):
     result = walk(app, username, "id", data_strings, static_text)
     assert result.pages > 5, f"{username} reached only {result.pages} page(s)"
     assert result.errors == []
@@ -465,8 +461,7 @@ def test_indonesian_pages_have_no_english(app, backend, data_strings, static_tex
 
 
 @pytest.mark.parametrize("username", ENGLISH_USERS)
-def test_english_pages_have_no_indonesian(app, backend, data_strings, static_text, username):
-    _one_backend(backend)
+def test_english_pages_have_no_indonesian(app, data_strings, static_text, username):
     result = walk(app, username, "en", data_strings, static_text)
     assert result.pages > 5, f"{username} reached only {result.pages} page(s)"
     assert result.errors == []
@@ -474,8 +469,7 @@ def test_english_pages_have_no_indonesian(app, backend, data_strings, static_tex
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
-def test_pages_before_signing_in(app, backend, data_strings, static_text, locale):
-    _one_backend(backend)
+def test_pages_before_signing_in(app, data_strings, static_text, locale):
     result = walk(app, None, locale, data_strings, static_text, start="/login/")
     assert result.pages >= 2
     assert result.errors == []
@@ -488,8 +482,7 @@ ERROR_PAGES = [("pemohon", "/improvementrequestview/show/999999", 404),
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
-def test_error_pages(app, backend, data_strings, locale):
-    _one_backend(backend)
+def test_error_pages(app, data_strings, locale):
     leaks = []
     for username, path, status in ERROR_PAGES:
         client = login(app.test_client(), username)
@@ -540,9 +533,8 @@ PICKER_MONTHS = {"id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", 
                         "August", "September", "October", "November", "December"]}
 
 
-def test_the_date_picker_speaks_the_readers_language(live, browser, backend):
-    _one_backend(backend)
-    base, _served = live
+def test_the_date_picker_speaks_the_readers_language(office, browser):
+    base, _served = office
     person = Person(browser, base, "pemohon", shots=False)
     errors: list[str] = []
     person.page.on("pageerror", lambda error: errors.append(str(error)))
