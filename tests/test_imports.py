@@ -12,7 +12,7 @@ from tests.helpers import ROOT
 
 ENTRY_POINTS = [
     "app", "app.cli", "app.timeutil", "app.workflow.rules", "app.workflow.service",
-    "app.requests.search", "app.printing.forms", "reports", "reports.registers",
+    "app.requests.search", "app.printing.request_form", "app.printing.checklist_form", "reports", "reports.registers",
     "seeds.loader", "seeds.bench",
 ]
 

@@ -10,15 +10,11 @@ permission object) and, for requests, the same row filter as the UI and the API.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import make_response
 from flask_appbuilder import BaseView, expose
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.checklist import calendar, rounds
-from app.checklist.models import ChecklistEntry, ChecklistRound, Incident
 from app.extensions import db
 from app.i18n import in_office_language
 from app.requests.models import (
@@ -32,7 +28,7 @@ from app.security import access
 from app.security import roles as R
 from app.security.gate import refuse, session_or_token
 from app.security.models import Unit
-from app.timeutil import parse_office_date, today_wita, utcnow, wita_to_utc
+from app.timeutil import parse_office_date, today_wita, utcnow
 from app.workflow import relations
 
 REFUSED = "Anda tidak berwenang mencetak formulir ini."
@@ -62,41 +58,12 @@ def load_request(model, pk: int, user) -> ServiceRequest | None:
     ).scalar_one_or_none()
 
 
-def first_kasi():
-    """The Kasi PDSI who signs 'Mengetahui' while no decision names one."""
-    kasis = access.users_with_role(R.KASI)
-    return kasis[0] if kasis else None
-
-
 def _forms():
     """The PDF layouts, imported on first print: fpdf2 with Pillow and fontTools weighs about
     17 MB, which no other process (a report, the clock, an API worker) should carry."""
-    from app.printing import forms
+    from app.printing import request_form
 
-    return forms
-
-
-def load_checklist_day(day: dt.date) -> forms.ChecklistDay:  # noqa: F821 — see _forms()
-    forms = _forms()
-    found = db.session.execute(
-        select(ChecklistRound).where(ChecklistRound.date == day).options(
-            selectinload(ChecklistRound.officer),
-            selectinload(ChecklistRound.entries).selectinload(ChecklistEntry.item),
-        )
-    ).scalars().all()
-    by_slot = {rnd.slot: rnd for rnd in found}
-    start = wita_to_utc(day, "00:00")  # the WITA day, in the UTC the database stores
-    incidents = db.session.execute(
-        select(Incident).where(Incident.occurred_at >= start,
-                               Incident.occurred_at < start + dt.timedelta(days=1))
-        .order_by(Incident.occurred_at, Incident.id)
-        .options(selectinload(Incident.system), selectinload(Incident.reported_by),
-                 selectinload(Incident.recorded_by))
-    ).scalars().all()
-    return forms.ChecklistDay(
-        day=day, slots=sorted(set(rounds.slots()) | set(by_slot)), rounds=by_slot,
-        items=rounds.active_items(), incidents=list(incidents), kasi=first_kasi(),
-        non_working=calendar.non_working_reason(day))
+    return request_form
 
 
 def pdf_response(data: bytes, filename: str):
@@ -138,9 +105,10 @@ class PrintView(BaseView):
         date = parse_office_date(day)
         if date is None:
             refuse(400, BAD_DATE)
-        forms = _forms()
-        data = forms.checklist_pdf(load_checklist_day(date), utcnow())
-        return pdf_response(data, _filename(forms.CHECKLIST_CODE, day))
+        from app.printing import checklist_form  # see _forms()
+
+        data = checklist_form.checklist_pdf(checklist_form.load_checklist_day(date), utcnow())
+        return pdf_response(data, _filename(checklist_form.CHECKLIST_CODE, day))
 
     @staticmethod
     @in_office_language
@@ -149,7 +117,7 @@ class PrintView(BaseView):
         if req is None:
             refuse(404, NOT_FOUND)
         forms = _forms()
-        data = forms.request_pdf(req, forms.request_signatories(req, first_kasi()), utcnow())
+        data = forms.request_pdf(req, forms.request_signatories(req, access.first_kasi()), utcnow())
         return pdf_response(data, _filename(req.form_code, req.number or f"draf-{req.id}"))
 
 

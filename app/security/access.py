@@ -8,6 +8,7 @@ from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import select
 
 from app.extensions import db
+from app.security import roles as R
 from app.security.models import AppUser
 
 
@@ -47,6 +48,12 @@ def users_with_role(name: str) -> list[AppUser]:
     return list(db.session.execute(
         select(AppUser).where(AppUser.id.in_(active_user_ids(name))).order_by(AppUser.id)
     ).scalars())
+
+
+def first_kasi() -> AppUser | None:
+    """The Kasi PDSI who signs a printed form's 'Mengetahui' while no decision names one."""
+    kasis = users_with_role(R.KASI)
+    return kasis[0] if kasis else None
 
 
 def current_actor():

@@ -1,0 +1,272 @@
+"""What the three paper forms of SOP 10 share (fpdf2): the page with its footer, the
+letterhead, tables and signature blocks. The forms themselves are `request_form` (FM-01, FM-03)
+and `checklist_form` (FM-02). Three helpers draw everything: `letterhead`, `flow_table`
+(wrapped cells that continue on the next page instead of being cut) and `signature_blocks`.
+Layouts take loaded objects and return PDF bytes; they query nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
+
+from app.timeutil import format_date, format_datetime
+
+FONT_DIR = Path(__file__).with_name("fonts")
+FONT = "DejaVu"
+SIZE = 8.5  # points, table text
+LINE = 4.2  # mm per text line
+PAD = 1.0  # mm above and below the text of a cell
+KEEP_TOGETHER = 8  # rows up to this many lines are never split across pages
+SIGNATURE_SPACE = 16  # mm left blank for the handwritten signature
+
+LETTERHEAD = (
+    ("PEMERINTAH KOTA DENPASAR", 13),
+    ("DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU", 12),
+    ("GRAHA SEWAKA DHARMA, JL. MAJAPAHIT, LUMINTANG, DENPASAR", 9),
+)
+KASI_POSITION = "Kepala Seksi Pengolahan Data dan Sistem Informasi Penanaman Modal"
+KABID_POSITION = ("Kepala Bidang Pengendalian Pelaksanaan Penanaman Modal dan Informasi "
+                  "Penanaman Modal")
+UNSIGNED = "...................."
+
+@dataclass
+class Signatory:
+    """One signature block: place and date, caption, position above the name, NIP."""
+
+    caption: str
+    position: str
+    name: str
+    nip: str | None = None
+    signed_on: dt.date | dt.datetime | None = None
+    stamp: str | None = None
+
+
+# --- the document --------------------------------------------------------------------------
+
+
+class FormPdf(FPDF):
+    """A4 portrait with the form code, reference and page number in every footer."""
+
+    def __init__(self, form_code: str, reference: str, printed_at: dt.datetime):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.form_code, self.reference, self.printed_at = form_code, reference, printed_at
+        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.set_margins(15, 12, 15)
+        self.set_auto_page_break(True, margin=16)
+        self.set_title(f"{form_code} {reference}")
+        self.set_author("DPMPTSP Kota Denpasar")
+        self.set_font(FONT, size=SIZE)
+
+    def header(self):
+        if self.page_no() == 1:
+            return  # the first page carries the letterhead instead
+        self.set_font(FONT, "", 7.5)
+        self.cell(0, 4, f"{self.form_code} — {self.reference} (lanjutan)", align="R",
+                  new_x="LMARGIN", new_y="NEXT")
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(2)
+        self.set_font(FONT, size=SIZE)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font(FONT, "", 7)
+        self.cell(self.epw / 2, 4, f"{self.form_code} · {self.reference} · dicetak "
+                  f"{format_datetime(self.printed_at)}")
+        self.cell(self.epw / 2, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
+
+
+def _clean(text) -> str:
+    if text is None or text == "":
+        return "-"
+    return str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+
+
+def _font(pdf: FPDF, bold: bool = False, size: float = SIZE) -> None:
+    pdf.set_font(FONT, "B" if bold else "", size)
+
+
+def _wrap(pdf: FPDF, width: float, text, bold: bool = False, size: float = SIZE) -> list[str]:
+    _font(pdf, bold, size)
+    return pdf.multi_cell(width, LINE, _clean(text), dry_run=True,
+                          output=MethodReturnValue.LINES, align="L")
+
+
+def _room(pdf: FPDF) -> int:
+    """Text lines that still fit in a table cell on this page."""
+    return int((pdf.page_break_trigger - pdf.get_y() - 2 * PAD) / LINE + 1e-6)
+
+
+# --- helper 1: the letterhead --------------------------------------------------------------
+
+
+def letterhead(pdf: FPDF, form_code: str, title: str) -> None:
+    """Kop surat of the office, the double rule, the form code box and the form's title."""
+    for text, size in LETTERHEAD:
+        _font(pdf, bold=size > 10, size=size)
+        pdf.cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    y = pdf.get_y()
+    pdf.set_line_width(0.8)
+    pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+    pdf.set_line_width(0.2)
+    pdf.line(pdf.l_margin, y + 1.2, pdf.w - pdf.r_margin, y + 1.2)
+    pdf.ln(3)
+    _font(pdf, bold=True, size=8)
+    pdf.set_x(pdf.w - pdf.r_margin - 42)
+    pdf.cell(42, 5, form_code, border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    _font(pdf, bold=True, size=12)
+    pdf.multi_cell(0, 6, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    _font(pdf)
+
+
+def section(pdf: FPDF, title: str) -> None:
+    """A heading kept on the same page as the first lines under it."""
+    if _room(pdf) < 6:
+        pdf.add_page()
+    pdf.ln(2)
+    _font(pdf, bold=True, size=9.5)
+    pdf.cell(0, 6, title, new_x="LMARGIN", new_y="NEXT")
+    _font(pdf)
+
+
+def stamp(pdf: FPDF, text: str) -> None:
+    """A framed remark such as the Kabid-absent decision, never split."""
+    lines = _wrap(pdf, pdf.epw - 4, text, bold=True)
+    if _room(pdf) < len(lines) + 1:
+        pdf.add_page()
+    pdf.ln(1)
+    _font(pdf, bold=True)
+    pdf.multi_cell(0, LINE, "\n".join(lines), border=1, align="L", padding=(1, 2),
+                   new_x="LMARGIN", new_y="NEXT")
+    _font(pdf)
+
+
+# --- helper 2: tables that wrap and flow onto new pages -----------------------------------
+
+
+def flow_table(pdf: FPDF, widths: list[float], rows: list, header: list[str] | None = None,
+               bold_cols: tuple[int, ...] = ()) -> None:
+    """Bordered table; a cell's text wraps, a row taller than the page goes on over the next
+    page(s) line by line, and the header is repeated on each page. A row given as a plain
+    string spans the whole width (a group heading)."""
+    if header and _room(pdf) < 4:
+        pdf.add_page()
+    if header:
+        _draw_row(pdf, widths, header, bold_cols=tuple(range(len(widths))), fill=True)
+    for row in rows:
+        if isinstance(row, str):
+            if _room(pdf) < 4:  # a group heading stays with its first row
+                _new_page_with_header(pdf, (widths, header))
+            _draw_row(pdf, [sum(widths)], [row], bold_cols=(0,), fill=True, header=None)
+        else:
+            _draw_row(pdf, widths, row, bold_cols=bold_cols, header=(widths, header))
+
+
+def label_value_table(pdf: FPDF, pairs: list[tuple[str, object]], label_width: float = 48):
+    """The form's fields: label on the left in bold, the value wrapped on the right."""
+    flow_table(pdf, [label_width, pdf.epw - label_width], pairs, bold_cols=(0,))
+
+
+def _draw_row(pdf, widths, cells, bold_cols=(), fill=False, header=None) -> None:
+    lines = [_wrap(pdf, w, text, bold=i in bold_cols) for i, (w, text) in
+             enumerate(zip(widths, cells, strict=True))]
+    while True:
+        needed = max(len(cell) for cell in lines)
+        room = _room(pdf)
+        if needed > room and (needed <= KEEP_TOGETHER or room < 3):
+            _new_page_with_header(pdf, header)
+            continue
+        take = min(needed, room)
+        _draw_chunk(pdf, widths, [cell[:take] for cell in lines], bold_cols, fill)
+        lines = [cell[take:] for cell in lines]
+        if not any(lines):
+            return
+        _new_page_with_header(pdf, header)
+        lines = [cell or (["(lanjutan)"] if i in bold_cols else []) for i, cell in
+                 enumerate(lines)]
+
+
+def _new_page_with_header(pdf, header) -> None:
+    pdf.add_page()
+    if header and header[1]:
+        widths, titles = header
+        _draw_row(pdf, widths, titles, bold_cols=tuple(range(len(widths))), fill=True)
+
+
+def _draw_chunk(pdf, widths, chunk, bold_cols, fill) -> None:
+    height = max(len(cell) for cell in chunk) * LINE + 2 * PAD
+    x, top = pdf.l_margin, pdf.get_y()
+    pdf.set_fill_color(232, 232, 232)
+    for index, (width, cell_lines) in enumerate(zip(widths, chunk, strict=True)):
+        pdf.rect(x, top, width, height, style="DF" if fill else "D")
+        _font(pdf, bold=index in bold_cols)
+        for number, text in enumerate(cell_lines):
+            pdf.set_xy(x, top + PAD + number * LINE)
+            pdf.cell(width, LINE, text, align="L")
+        x += width
+    pdf.set_xy(pdf.l_margin, top + height)
+
+
+# --- helper 3: signature blocks ------------------------------------------------------------
+
+
+def signature_blocks(pdf: FPDF, signatories: list[Signatory], per_row: int = 3) -> None:
+    """Side by side: 'Denpasar, <date>', caption, position, space, name, NIP, stamp."""
+    for start in range(0, len(signatories), per_row):
+        _signature_row(pdf, signatories[start:start + per_row], pdf.epw / per_row)
+
+
+def _signature_row(pdf: FPDF, row: list[Signatory], width: float) -> None:
+    inner = width - 4
+    heads = [_signature_head(pdf, s, inner) for s in row]
+    names = [_wrap(pdf, inner, s.name or UNSIGNED, bold=True) for s in row]
+    name_lines = max(len(n) for n in names)  # NIPs line up even when a name wraps
+    tails = [[(text, True) for text in n] + [("", False)] * (name_lines - len(n))
+             + _signature_tail(pdf, s, inner) for s, n in zip(row, names, strict=True)]
+    head_lines = max(len(h) for h in heads)
+    total = (head_lines + max(len(t) for t in tails)) * LINE + SIGNATURE_SPACE + 6
+    if pdf.page_break_trigger - pdf.get_y() < total:
+        pdf.add_page()
+    pdf.ln(4)
+    top = pdf.get_y()
+    offset = (pdf.epw - width * len(row)) / 2  # a short last row is centred
+    for index, (head, tail) in enumerate(zip(heads, tails, strict=True)):
+        x = pdf.l_margin + offset + index * width + 2
+        _centred_lines(pdf, x, top, inner, head)
+        _centred_lines(pdf, x, top + head_lines * LINE + SIGNATURE_SPACE, inner, tail)
+    pdf.set_xy(pdf.l_margin, top + total - 4)
+
+
+def _signature_head(pdf, s: Signatory, width: float) -> list[tuple[str, bool]]:
+    when = format_date(s.signed_on) if s.signed_on else UNSIGNED
+    lines = [(f"Denpasar, {when}", False), (f"{s.caption},", False)]
+    return lines + [(text, True) for text in _wrap(pdf, width, s.position, bold=True)]
+
+
+def _signature_tail(pdf, s: Signatory, width: float) -> list[tuple[str, bool]]:
+    lines = [(f"NIP. {s.nip or UNSIGNED}", False)]
+    if s.stamp:
+        lines += [(text, True) for text in _wrap(pdf, width, f"[{s.stamp}]", bold=True)]
+    return lines
+
+
+def _centred_lines(pdf, x: float, y: float, width: float, lines) -> None:
+    for number, (text, bold) in enumerate(lines):
+        _font(pdf, bold=bold)
+        pdf.set_xy(x, y + number * LINE)
+        pdf.cell(width, LINE, text.strip(), align="C")
+
+
+def person(user, with_position: bool = True) -> str:
+    if user is None:
+        return "-"
+    text = f"{user.full_name}\nNIP. {user.nip or '-'}"
+    return f"{text}\n{user.position}" if with_position and user.position else text
