@@ -160,6 +160,22 @@ VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
 JOURNEY_SHOTS = ROOT / "test-artifacts" / "journeys"
 
 
+# Elements whose right edge passes the window's width, outside any box that scrolls or clips
+# them (a wide table in a scrolling box is fine; a page the thumb has to pan sideways is not).
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth, found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let held = getComputedStyle(el).position === 'fixed';
+    for (let up = el.parentElement; up && up !== document.body && !held; up = up.parentElement)
+      held = getComputedStyle(up).overflowX !== 'visible';
+    if (!held) found.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.right)}px`);
+  }
+  return found.slice(0, 5);
+}"""
+
+
 class Journey(Person):
     """A person at one of VIEWPORTS who walks through the UI; every `step` asserts what they
     see and writes a numbered screenshot under test-artifacts/journeys/<journey>/."""
@@ -183,6 +199,8 @@ class Journey(Person):
         for text in texts:  # shown somewhere on the page (a closed menu's entry does not count)
             expect(self.page.get_by_text(text, exact=False).locator("visible=true").first
                    ).to_be_visible()
+        sticking_out = self.page.evaluate(STICKING_OUT)
+        assert sticking_out == [], f"wider than the screen on {self.page.url}: {sticking_out}"
         self.count += 1
         self.folder.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(self.folder / f"{self.prefix}-{self.count:02d}-{name}.png"),
