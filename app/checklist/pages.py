@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.checklist import acknowledgement, calendar, rounds
 from app.checklist.models import (
+    CATEGORIES,
     INCIDENT_STATES,
     RESULTS,
     ROUND_STATES,
@@ -242,12 +243,10 @@ class ChecklistPages(BaseView):
             faults=fault_counts([r.id for r in rows]), day_names=day_names())
 
     def _render_round(self, rnd, errors=None, form=None, entries_sent=None):
-        items = rounds.active_items()
+        items = in_page_order(rounds.active_items())
         item_errors = errors_by_item(errors or {}, entries_sent or [], form or {})
         entries = {e.item_id: e for e in rnd.entries}
         grouped = [(cat, list(group)) for cat, group in groupby(items, key=lambda i: i.category)]
-        grouped.sort(key=lambda pair: ["Aplikasi SIM", "Server", "Jaringan", "Pendukung"].index(
-            pair[0]) if pair[0] in ("Aplikasi SIM", "Server", "Jaringan", "Pendukung") else 9)
         incidents = db.session.execute(
             select(Incident).where(  # the round's WITA day, in the UTC the column stores
                 Incident.occurred_at >= wita_to_utc(rnd.date, "00:00"),
@@ -268,6 +267,13 @@ class ChecklistPages(BaseView):
             first_error=first_error_field(item_errors, items),
             general_errors=[message for key, message in (errors or {}).items()
                             if not key.startswith("entries.")])
+
+
+def in_page_order(items: list) -> list:
+    """Items by category (in the form's order), then by their own order: one heading each."""
+    rank = {category: index for index, category in enumerate(CATEGORIES)}
+    return sorted(items, key=lambda item: (rank.get(item.category, len(rank)), item.order,
+                                           item.id))
 
 
 # Where each part of an entry is typed on the round page (the radios share one name).
