@@ -253,6 +253,9 @@ def test_the_checklist_pages_write_nothing_and_open_no_socket(app, login_as, ctx
     assert writes == [] and commits == [] and no_sockets == []
     db.session.expire_all()
     assert db.session.get(ChecklistRound, rnd.id).probed_at is None
+    # The round the clock never moved reads as what it is by now, though stored `scheduled`.
+    assert 'id="round-status">Terlewat</span>' in pages[2].get_data(as_text=True)
+    assert db.session.get(ChecklistRound, rnd.id).status == "scheduled"
     # A day's slots are shown from the calendar, though no round exists yet.
     page = pages[3].get_data(as_text=True)
     assert page.count('class="list-group-item round-pending"') == 2

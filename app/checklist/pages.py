@@ -85,11 +85,11 @@ def weekday_names() -> list[str]:
     return [names[day] for day in range(7)]
 
 
-def compliance(rows) -> dict:
+def compliance(statuses) -> dict:
     """Share of past rounds done on time, late and missed (SPEC §6 uses the same numbers)."""
-    counted = [r for r in rows if r.status in ("done", "late", "missed")]
+    counted = [s for s in statuses if s in ("done", "late", "missed")]
     total = len(counted) or 1
-    share = {state: round(100 * sum(r.status == state for r in counted) / total, 1)
+    share = {state: round(100 * counted.count(state) / total, 1)
              for state in ("done", "late", "missed")}
     return {"rounds": len(counted), **share}
 
@@ -220,7 +220,8 @@ class ChecklistPages(BaseView):
     @expose("/month")
     @has_access
     def month(self):
-        today = today_wita()
+        now = utcnow()
+        today = today_wita(now)
         first = parse_office_date(request.args.get("m", f"{today:%Y-%m}") + "-01")
         if first is None:
             abort(400)
@@ -231,6 +232,7 @@ class ChecklistPages(BaseView):
             .order_by(ChecklistRound.date, ChecklistRound.slot)
         ).scalars().all()
         by_day = {day: list(group) for day, group in groupby(rows, key=lambda r: r.date)}
+        shown = {r.id: rounds.shown_status(r, now) for r in rows}  # the clock may lag
         holidays = calendar.holidays_between(first, last)
         weeks = pycal.Calendar().monthdatescalendar(year, month)
         prev_m = (first - dt.timedelta(days=1)).strftime("%Y-%m")
@@ -238,7 +240,7 @@ class ChecklistPages(BaseView):
         return self.render_template(
             "checklist/month.html", weeks=weeks, by_day=by_day, holidays=holidays, month=month,
             title=format_month(year, month), states=ROUND_STATES, colours=ROUND_COLOURS,
-            stats=shown_shares(compliance([r for r in rows if r.status != "scheduled"])),
+            stats=shown_shares(compliance(shown.values())), shown=shown,
             prev_m=prev_m, next_m=next_m, today=today, weekdays=weekday_names(),
             faults=fault_counts([r.id for r in rows]), day_names=day_names())
 
