@@ -144,6 +144,7 @@ def refresh_states(now: dt.datetime, day: dt.date | None = None) -> dict[str, li
     pending = db.session.execute(
         select(ChecklistRound.id, ChecklistRound.date, ChecklistRound.slot, ChecklistRound.status)
         .where(ChecklistRound.status.in_(("scheduled", "open")), ChecklistRound.date <= day)
+        .order_by(ChecklistRound.id)  # one lock order for passes running at once
     ).all()
     for rid, rdate, rslot, current in pending:
         target = status_at(rdate, rslot, now)
