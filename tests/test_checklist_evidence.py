@@ -249,8 +249,8 @@ def test_the_checklist_pages_write_nothing_and_open_no_socket(app, login_as, ctx
     finally:
         event.remove(engine, "before_cursor_execute", on_statement)
         event.remove(engine, "commit", on_commit)
-    assert [p.status_code for p in pages] == [200] * 5
     assert writes == [] and commits == [] and no_sockets == []
+    assert [p.status_code for p in pages] == [200] * 5
     db.session.expire_all()
     assert db.session.get(ChecklistRound, rnd.id).probed_at is None
     # The round the clock never moved reads as what it is by now, though stored `scheduled`.
