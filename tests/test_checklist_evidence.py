@@ -261,6 +261,24 @@ def test_the_checklist_pages_write_nothing_and_open_no_socket(app, login_as, ctx
     assert page.count('class="list-group-item round-pending"') == 2
 
 
+def test_an_officer_opens_the_rounds_the_clock_did_not_make(login_as, ctx):
+    """Thursday 26 November 2026 has no rounds (shown from the calendar above): an officer's
+    POST makes both, as the clock would, and opens the one asked for."""
+    assert denied(login_as("kasi.pdsi").post("/checklist/day/2026-11-26/open",
+                                             data={"slot": "13:00"}))
+    officer = login_as("it.budi")
+    assert officer.get("/checklist/day/2026-11-26/open").status_code == 405
+    assert officer.post("/checklist/day/2031-11-26/open").status_code == 404  # not begun
+    page = officer.get("/checklist/day/2026-11-26").get_data(as_text=True)
+    assert page.count("Buka putaran ini") == 2
+    rv = officer.post("/checklist/day/2026-11-26/open", data={"slot": "13:00"})
+    made = {r.slot: r for r in rounds.rounds_of(dt.date(2026, 11, 26))}
+    assert sorted(made) == ["08:00", "13:00"]
+    assert {r.status for r in made.values()} == {"missed"}
+    assert rv.status_code == 302
+    assert rv.headers["Location"].endswith(f"/checklist/round/{made['13:00'].id}")
+
+
 def test_check_again_runs_the_probes_on_an_officers_post(login_as, ctx, fresh_round):
     rnd = fresh_round("2026-11-25")
     officer = login_as("it.budi")
@@ -305,7 +323,7 @@ def test_mengetahui_is_empty_until_the_kasi_acknowledges(api, login_as, ctx):
     assert login_as("it.budi").post("/checklist/day/2026-12-01/acknowledge").status_code == 403
     assert login_as("admin").post("/checklist/day/2026-12-01/acknowledge").status_code == 403
     page = login_as("kasi.pdsi").get("/checklist/day/2026-12-01").get_data(as_text=True)
-    assert 'id="acknowledge"' in page and "Belum diketahui" not in page
+    assert 'id="acknowledge"' in page and 'id="not-acknowledged"' not in page
 
     rv = login_as("kasi.pdsi").post("/checklist/day/2026-12-01/acknowledge")
     assert rv.status_code == 302
