@@ -160,8 +160,8 @@ class ChecklistPages(BaseView):
         try:
             acknowledgement.acknowledge(day, current_actor(), utcnow())
         except rounds.ChecklistError as err:
-            flash(err.message, "warning")
-            return redirect(url_for("ChecklistPages.day", day=day.isoformat())), err.status
+            flash(err.message, "warning")  # on the day's page, as it stands now
+            return self._render_day(day), err.status
         flash(gettext("The checklist of the day is acknowledged."), "success")
         return redirect(url_for("ChecklistPages.day", day=day.isoformat()))
 
