@@ -168,7 +168,7 @@ def checklist_pdf(data: ChecklistDay, printed_at: dt.datetime) -> bytes:
     section(pdf, "GANGGUAN SIM (SOP 9.1.2)")
     flow_table(pdf, [21, 27, 50, 36, 28, pdf.epw - 162], incident_rows(data.incidents) or [
         ["-", "-", "Tidak ada gangguan tercatat.", "-", "-", "-"]],
-        header=["Waktu", "Sistem / Modul", "Uraian", "Pelapor", "Tindakan", "Status"])
+        header=["Waktu", "Sistem / Modul", "Uraian", "Pelapor / Pencatat", "Tindakan", "Status"])
     signature_blocks(pdf, checklist_signatories(data))
     return bytes(pdf.output())
 
