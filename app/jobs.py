@@ -7,11 +7,12 @@ import logging
 import time
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.checklist import rounds
 from app.checklist.models import ChecklistRound
 from app.extensions import db
+from app.i18n import in_office_language
 from app.notify import outbox, reminders, sender
 from app.notify.models import JobState
 from app.requests import tally
@@ -22,24 +23,54 @@ from app.timeutil import format_date, format_slot, to_wita, utcnow
 log = logging.getLogger(__name__)
 
 
-def notify_missed(round_ids: list[int], now: dt.datetime) -> int:
-    """A round that becomes `missed` is told at once to IT officers and the Kasi (SPEC §5)."""
-    if not round_ids:
+def claim_missed(now: dt.datetime) -> list[ChecklistRound]:
+    """The missed rounds nobody was told about yet, marked told in this transaction: of two
+    passes at once, each round goes to one (the UPDATE's condition is re-checked on its row)."""
+    claimed = db.session.execute(
+        update(ChecklistRound)
+        .where(ChecklistRound.status == "missed", ChecklistRound.missed_notified_at.is_(None))
+        .values(missed_notified_at=now)
+        .returning(ChecklistRound.id)
+        .execution_options(synchronize_session=False)
+    ).scalars().all()
+    if not claimed:
+        return []
+    return list(db.session.execute(
+        select(ChecklistRound).where(ChecklistRound.id.in_(claimed))
+        .order_by(ChecklistRound.date, ChecklistRound.slot)
+    ).scalars())
+
+
+@in_office_language
+def missed_notice(missed: list[ChecklistRound]) -> tuple[str, str]:
+    """One mail for every round a pass found missed (a day without the clock brings several)."""
+    base = current_app.config["APP_BASE_URL"]
+    if len(missed) == 1:
+        rnd = missed[0]
+        subject = f"Checklist {format_slot(rnd.slot)} {format_date(rnd.date)} terlewat"
+    else:
+        subject = f"{len(missed)} putaran checklist terlewat"
+    lines = "\n".join(f"- {format_date(rnd.date, with_weekday=True)} pukul "
+                      f"{format_slot(rnd.slot)}: {base}/checklist/round/{rnd.id}" for rnd in missed)
+    text = ("Putaran checklist SIM dan server berikut belum diisi hingga batas waktu:\n"
+            f"{lines}\n\nMohon segera diisi; pengisian terlambat tetap dicatat."
+            "\n\n--\nLayanan TI DPMPTSP Kota Denpasar")
+    return subject, text
+
+
+def notify_missed(now: dt.datetime) -> int:
+    """Rounds that became `missed` are told at once to IT officers and the Kasi (SPEC §5): one
+    mail per person per pass listing them all. The key names the pass's first round, which no
+    other pass claims, so a mail is queued once even if a pass is repeated."""
+    missed = claim_missed(now)
+    if not missed:
+        db.session.commit()
         return 0
     people = {u.id: u for role in (R.PETUGAS_IT, R.KASI) for u in access.users_with_role(role)}
-    base = current_app.config["APP_BASE_URL"]
-    sent = 0
-    for rnd in db.session.execute(
-        select(ChecklistRound).where(ChecklistRound.id.in_(round_ids))
-    ).scalars():
-        subject = f"Checklist {format_slot(rnd.slot)} {format_date(rnd.date)} terlewat"
-        text = (f"Putaran checklist SIM dan server pukul {format_slot(rnd.slot)} tanggal "
-                f"{format_date(rnd.date, with_weekday=True)} belum diisi hingga batas waktu.\n"
-                f"Mohon segera diisi; pengisian terlambat tetap dicatat.\n\n"
-                f"Isi checklist: {base}/checklist/round/{rnd.id}\n\n--\nLayanan TI DPMPTSP Kota Denpasar")
-        for person in people.values():
-            sent += outbox.queue_once("round_missed", person, subject, text,
-                                      f"missed:{rnd.id}:{person.id}", now)
+    subject, text = missed_notice(missed)
+    sent = sum(outbox.queue_once("round_missed", person, subject, text,
+                                 f"missed:{missed[0].id}:{person.id}", now)
+               for person in people.values())
     db.session.commit()
     return sent
 
@@ -48,7 +79,7 @@ def run_due(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     started = time.monotonic()
     day = to_wita(now).date()
-    created = rounds.ensure_rounds(day)
+    created = rounds.catch_up(now) + rounds.ensure_rounds(day)
     changed = rounds.refresh_states(now, day)
     probed = 0
     for rnd in db.session.execute(
@@ -56,7 +87,7 @@ def run_due(now: dt.datetime | None = None) -> dict[str, int]:
                                      ChecklistRound.probed_at.is_(None))
     ).scalars().all():
         probed += rounds.probe_round(rnd, now)
-    missed_notices = notify_missed(changed["missed"], now)
+    missed_notices = notify_missed(now)
     digests = 0
     digest_state = db.session.get(JobState, "digest")
     if digest_state is None or digest_state.detail != day.isoformat():

@@ -34,9 +34,10 @@ def run_due(app, when: str) -> str:
     return result.output
 
 
-def all_entries(result="ok", **overrides):
+def all_entries(result="ok", note="", **overrides):
     items = rounds.active_items()
-    entries = [{"item_id": item.id, "result": result, "value": "", "note": ""} for item in items]
+    entries = [{"item_id": item.id, "result": result, "value": "", "note": note}
+               for item in items]
     for index, changes in overrides.items():
         entries[int(index.removeprefix("i"))].update(changes)
     return entries
@@ -61,11 +62,14 @@ def test_a_whole_working_day(app, ctx):
     assert states(day) == {"08:00": "missed", "13:00": "open"}
     afternoon = db.session.execute(select(ChecklistRound).where(
         ChecklistRound.date == dt.date(2027, 3, 2), ChecklistRound.slot == "13:00")).scalar_one()
-    rounds.submit_round(afternoon, user("it.sari"), all_entries(), at(f"{day}T13:40"))
+    # The clock's probes found faults here (nothing listens in tests): "ok" is said with a note.
+    rounds.submit_round(afternoon, user("it.sari"), all_entries(note="Diperiksa langsung"),
+                        at(f"{day}T13:40"))
     run_due(app, f"{day}T14:05")
     assert states(day) == {"08:00": "missed", "13:00": "done"}
     # The missed morning round, filled in afterwards, becomes late.
-    rounds.submit_round(morning, user("it.budi"), all_entries(), at(f"{day}T14:10"))
+    rounds.submit_round(morning, user("it.budi"), all_entries(note="Diperiksa langsung"),
+                        at(f"{day}T14:10"))
     assert states(day) == {"08:00": "late", "13:00": "done"}
     # Running again changes nothing and sends no second notice.
     run_due(app, f"{day}T14:06")
@@ -84,8 +88,9 @@ def test_no_rounds_on_days_off(app, ctx, day):
     assert states(day) == {}
 
 
-def test_opening_the_checklist_makes_the_rounds_when_the_clock_stopped(ctx):
-    todays = rounds.open_today(at("2027-03-17T08:10"))
+def test_an_officer_opening_the_rounds_makes_them_when_the_clock_stopped(ctx):
+    """The officer's "Buka putaran ini" (a POST) makes the day's rounds as the clock would."""
+    todays = rounds.open_today(at("2027-01-20T08:10"))  # before any round of this module
     assert [(r.slot, r.status) for r in todays] == [("08:00", "open"), ("13:00", "scheduled")]
 
 
@@ -179,10 +184,10 @@ def test_probes_prefill_the_round_when_it_opens(app, ctx, tmp_path):
         ]
         db.session.add_all(items)
         db.session.commit()
-        run_due(app, "2027-03-18T08:05")
+        run_due(app, "2027-09-14T08:05")  # a Tuesday no earlier pass reached
         db.session.expire_all()
         rnd = db.session.execute(select(ChecklistRound).where(
-            ChecklistRound.date == dt.date(2027, 3, 18), ChecklistRound.slot == "08:00")
+            ChecklistRound.date == dt.date(2027, 9, 14), ChecklistRound.slot == "08:00")
         ).scalar_one()
         suggested = {e.item.code: e for e in rnd.entries}
         assert suggested["PROBE-OK"].suggested_result == "ok"

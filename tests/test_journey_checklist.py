@@ -10,17 +10,19 @@ Only the round itself is made outside the UI, the way the app's clock makes it (
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.checklist import calendar, rounds
-from app.checklist.models import ChecklistRound, Incident
+from app.checklist.models import CheckItem, ChecklistRound, Incident
 from app.extensions import db
 from app.timeutil import to_wita, today_wita, utcnow, wita_to_utc
 from tests.conftest import PASSWORD
-from tests.helpers import MONTH_NAMES_ID, Journey, read_pdf
+from tests.helpers import MONTH_NAMES_ID, Journey, free_port, read_pdf
+from tests.workflow_helpers import user
 
 # Each size fills its own round of the shared module database.
 SLOTS = {"desktop": "08:00", "phone": "13:00"}
@@ -77,8 +79,6 @@ def test_it_officer_round_fault_incident_and_fm02(office, browser, viewport):
     with served.app_context():
         today = today_wita()
         item_name = rounds.active_items()[0].name
-        from tests.workflow_helpers import user
-
         budi_name = user("it.budi").full_name
         db.session.remove()
     shown_slot = slot.replace(":", ".")
@@ -240,3 +240,87 @@ def test_a_holiday_is_picked_as_day_month_year_once_per_day(login_as):
     rv = admin.post("/holidayview/add", data={**data, "name": "Edaran kedua"})
     page = rv.get_data(as_text=True)
     assert rv.status_code == 200 and "hari libur pada tanggal ini" in page.lower()
+
+
+# --- issue 18: "Periksa ulang", a probe's fault marked normal, the Kasi's "Mengetahui" ----------
+
+# Each size works on its own past day of the shared module database.
+WEEKS_BACK = {"desktop": 2, "phone": 3}
+
+
+def settled_day(app, weeks_back: int) -> tuple[dt.date, int, int]:
+    """A past working day whose two rounds the clock made and let go missed, and a check item
+    whose probe finds nothing listening: (day, the morning round's id, the item's id)."""
+    with app.app_context():
+        day = today_wita() - dt.timedelta(weeks=weeks_back)
+        while not calendar.is_working_day(day):
+            day -= dt.timedelta(days=1)
+        rounds.open_today(wita_to_utc(day, "13:00") + GRACE)
+        morning = db.session.execute(select(ChecklistRound).where(
+            ChecklistRound.date == day, ChecklistRound.slot == "08:00")).scalar_one()
+        item = db.session.execute(select(CheckItem).where(CheckItem.code == "JOURNEY-TCP")
+                                  ).scalar_one_or_none()
+        if item is None:
+            item = CheckItem(code="JOURNEY-TCP", category="Server", name="Layanan antrean (uji)",
+                             order=990, probe_kind="tcp", probe_target=f"127.0.0.1:{free_port()}")
+            db.session.add(item)
+            db.session.commit()
+        found = day, morning.id, item.id
+        db.session.remove()
+    return found
+
+
+def test_check_again_a_probe_fault_needs_a_note_and_the_kasi_acknowledges(office, people,
+                                                                            viewport):
+    base, served = office
+    day, round_id, item_id = settled_day(served, WEEKS_BACK[viewport])
+    with served.app_context():
+        kasi_name = user("kasi.pdsi").full_name
+        db.session.remove()
+
+    # The officer opens the missed morning round: the probes have not run; "Periksa ulang".
+    budi = people("it.budi", "checklist-mengetahui", viewport)
+    page = budi.go(f"/checklist/round/{round_id}")
+    budi.step("putaran-belum-diperiksa", "Pemeriksaan otomatis belum dijalankan",
+              "Periksa ulang")
+    page.get_by_role("button", name="Periksa ulang").click()
+    budi.step("periksa-ulang", "Pemeriksaan otomatis telah dijalankan ulang.",
+              "Pemeriksaan otomatis terakhir", "Koneksi ditolak")
+    row = page.locator(f"#item-{item_id}")
+    expect(row.get_by_label("Gangguan", exact=True)).to_be_checked()
+
+    # "Semua Normal" keeps the probe's fault; marked Normal by hand it needs a note.
+    page.get_by_role("button", name="Semua Normal").click()
+    row.get_by_label("Normal", exact=True).check()
+    page.get_by_role("button", name="Simpan").click()
+    budi.step("catatan-wajib", "Periksa kembali isian Anda.",
+              "pemeriksaan otomatis menemukan gangguan")
+    expect(page.locator(f"#error-note_{item_id}")).to_contain_text(
+        "jelaskan di keterangan mengapa kondisinya normal")
+    expect(row).to_have_class(re.compile(r"\bcheck-row-error\b"))
+    for other in page.locator(".check-row-error").all():  # other probes may have failed too
+        other_id = other.get_attribute("data-item")
+        if other_id != str(item_id):
+            page.fill(f"#note_{other_id}", "Diperiksa langsung di ruang server: normal")
+    page.fill(f"#note_{item_id}", "Layanan antrean dijalankan ulang, kini menjawab")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_text("Checklist tersimpan.")).to_be_visible()
+
+    # The Kasi finds the day in the month and acknowledges it.
+    kasi = people("kasi.pdsi", "checklist-mengetahui", viewport)
+    page = kasi.go(f"/checklist/month?m={day:%Y-%m}")
+    page.locator(f"td[data-date='{day.isoformat()}'] a.day-number").click()
+    kasi.step("hari-siap", shown_date(day), "Mengetahui (Kasi PDSI)", "Nyatakan Mengetahui")
+    expect(page.locator("#rounds [data-slot='08:00']")).to_contain_text("Terlambat")
+    expect(page.locator("#rounds [data-slot='13:00']")).to_contain_text("Terlewat")
+    page.get_by_role("button", name="Nyatakan Mengetahui").click()
+    kasi.step("diketahui", "Checklist hari tersebut telah dinyatakan mengetahui.", kasi_name)
+    expect(page.locator("#acknowledged-by")).to_contain_text("WITA")
+    expect(page.get_by_role("button", name="Nyatakan Mengetahui")).to_have_count(0)
+
+    # The day's FM-02 now carries the Kasi under "Mengetahui".
+    answer = kasi.context.request.get(f"{base}/print/checklist/{day.isoformat()}.pdf")
+    _pages, text = read_pdf(SimpleNamespace(
+        status_code=answer.status, mimetype=answer.headers["content-type"].split(";")[0],
+        data=answer.body(), get_data=lambda as_text=False: answer.text()))
+    assert "Mengetahui" in text and kasi_name in text

@@ -18,6 +18,13 @@ class IncidentError(Exception):
         self.status, self.message, self.errors = status, message, errors or {}
 
 
+def note_recorder(incident: Incident, user) -> None:
+    """SOP 9.1.2: IT officers record incidents on the checklist form; the first officer who
+    reports or handles one is its recorder ("Dicatat oleh")."""
+    if incident.recorded_by_id is None and access.has_role(user, R.PETUGAS_IT):
+        incident.recorded_by_id = user.id
+
+
 def resolve(incident: Incident, user, action_taken, now: dt.datetime) -> Incident:
     if not access.has_role(user, R.PETUGAS_IT, R.KASI):
         raise IncidentError(403, gettext("Only IT officers or the Kasi PDSI resolve incidents."))

@@ -121,6 +121,18 @@ class ChecklistEntry(Model):
     __table_args__ = (UniqueConstraint("round_id", "item_id", name="uq_entry_round_item"),)
 
 
+class ChecklistAcknowledgement(Model):
+    """The Kasi PDSI's "Mengetahui" on one day's FM-02: who, when (SOP 9.4.1, SPEC §6)."""
+
+    __tablename__ = "checklist_acknowledgement"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, unique=True, nullable=False)
+    acknowledged_by_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    acknowledged_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+
+    acknowledged_by = relationship("AppUser")
+
+
 class Incident(Model):
     """A SIM crash or error (SOP 9.1.2); shown with that day's checklist."""
 

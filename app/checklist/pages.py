@@ -15,8 +15,9 @@ from flask_babel import get_locale, gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.checklist import calendar, rounds
+from app.checklist import acknowledgement, calendar, rounds
 from app.checklist.models import (
+    CATEGORIES,
     INCIDENT_STATES,
     RESULTS,
     ROUND_STATES,
@@ -44,6 +45,13 @@ def _round_or_404(pk: int) -> ChecklistRound:
     if rnd is None:
         abort(404)
     return rnd
+
+
+def _day_or_404(text: str) -> dt.date:
+    day = parse_office_date(text)
+    if day is None:
+        abort(404)
+    return day
 
 
 def entries_from_form(form, items) -> list[dict]:
@@ -77,11 +85,11 @@ def weekday_names() -> list[str]:
     return [names[day] for day in range(7)]
 
 
-def compliance(rows) -> dict:
+def compliance(statuses) -> dict:
     """Share of past rounds done on time, late and missed (SPEC §6 uses the same numbers)."""
-    counted = [r for r in rows if r.status in ("done", "late", "missed")]
+    counted = [s for s in statuses if s in ("done", "late", "missed")]
     total = len(counted) or 1
-    share = {state: round(100 * sum(r.status == state for r in counted) / total, 1)
+    share = {state: round(100 * counted.count(state) / total, 1)
              for state in ("done", "late", "missed")}
     return {"rounds": len(counted), **share}
 
@@ -89,26 +97,88 @@ def compliance(rows) -> dict:
 class ChecklistPages(BaseView):
     route_base = "/checklist"
     class_permission_name = R.ROUND
-    method_permission_name = {"today": "read", "round": "read", "submit": "act", "month": "read"}
+    # "acknowledge" is the Kasi's, whose role reads rounds only: the action checks the role.
+    method_permission_name = {"today": "read", "day": "read", "round": "read", "submit": "act",
+                              "month": "read", "probe": "act", "open_slot": "act",
+                              "acknowledge": "read"}
     default_view = "today"
 
     @expose("/")
     @has_access
     def today(self):
+        return self._render_day(today_wita())
+
+    @expose("/day/<day>")
+    @has_access
+    def day(self, day):
+        return self._render_day(_day_or_404(day))
+
+    def _render_day(self, day: dt.date):
+        """One day's rounds as they stand (SPEC §4: a page reads; the clock writes)."""
         now = utcnow()
-        todays = rounds.open_today(now)
-        for rnd in todays:
-            if rnd.status == "open" and rnd.probed_at is None:
-                rounds.probe_round(rnd, now)
-        day = today_wita(now)
+        slots = rounds.slots_of(day, now)
         incidents = db.session.execute(
             select(Incident).where(Incident.status == "open").order_by(Incident.occurred_at)
         ).scalars().all()
+        actor = current_actor()
         return self.render_template(
-            "checklist/today.html", rounds=todays, day=day, states=ROUND_STATES,
-            colours=ROUND_COLOURS, holiday=_day_off(day),
-            incidents=incidents, can_fill=access.has_role(current_actor(), R.PETUGAS_IT),
-            can_report=self._can_report(), faults=fault_counts([r.id for r in todays]))
+            "checklist/today.html", slots=slots, day=day, is_today=day == today_wita(now),
+            states=ROUND_STATES, colours=ROUND_COLOURS, holiday=_day_off(day),
+            incidents=incidents, can_fill=access.has_role(actor, R.PETUGAS_IT),
+            can_report=self._can_report(),
+            faults=fault_counts([s.round.id for s in slots if s.round]),
+            acknowledged=acknowledgement.acknowledgement_of(day),
+            can_acknowledge=(acknowledgement.may_acknowledge(actor)
+                             and acknowledgement.day_is_settled(day, now)),
+            started={s.slot for s in slots if s.status != "scheduled"})
+
+    @expose("/day/<day>/open", methods=["POST"])
+    @has_access
+    def open_slot(self, day):
+        """An officer opens a day's rounds the clock has not made yet (the clock stopped)."""
+        if not access.has_role(current_actor(), R.PETUGAS_IT):
+            abort(403)
+        day = _day_or_404(day)
+        now = utcnow()
+        if day > today_wita(now):
+            abort(404)
+        rounds.ensure_rounds(day)
+        rounds.refresh_states(now, day)
+        found = {rnd.slot: rnd for rnd in rounds.rounds_of(day)}
+        wanted = found.get(request.form.get("slot", ""))
+        if wanted is None:
+            return redirect(url_for("ChecklistPages.day", day=day.isoformat()))
+        return redirect(url_for("ChecklistPages.round", pk=wanted.id))
+
+    @expose("/day/<day>/acknowledge", methods=["POST"])
+    @has_access
+    def acknowledge(self, day):
+        """The Kasi PDSI's "Mengetahui" on the day's FM-02."""
+        if not acknowledgement.may_acknowledge(current_actor()):
+            abort(403)
+        day = _day_or_404(day)
+        try:
+            acknowledgement.acknowledge(day, current_actor(), utcnow())
+        except rounds.ChecklistError as err:
+            flash(err.message, "warning")  # on the day's page, as it stands now
+            return self._render_day(day), err.status
+        flash(gettext("The checklist of the day is acknowledged."), "success")
+        return redirect(url_for("ChecklistPages.day", day=day.isoformat()))
+
+    @expose("/round/<int:pk>/probe", methods=["POST"])
+    @has_access
+    def probe(self, pk):
+        """"Periksa ulang": the round's automatic probes again, at an officer's request."""
+        if not access.has_role(current_actor(), R.PETUGAS_IT):
+            abort(403)
+        rnd = _round_or_404(pk)
+        if rnd.status in rounds.FINAL:
+            flash(gettext("This round has already been filled in."), "warning")
+        elif rounds.probe_round(rnd, utcnow(), again=True):
+            flash(gettext("The automatic probes ran again."), "success")
+        else:
+            flash(gettext("This round has no automatic probes."), "info")
+        return redirect(url_for("ChecklistPages.round", pk=pk))
 
     @expose("/round/<int:pk>")
     @has_access
@@ -150,7 +220,8 @@ class ChecklistPages(BaseView):
     @expose("/month")
     @has_access
     def month(self):
-        today = today_wita()
+        now = utcnow()
+        today = today_wita(now)
         first = parse_office_date(request.args.get("m", f"{today:%Y-%m}") + "-01")
         if first is None:
             abort(400)
@@ -161,6 +232,7 @@ class ChecklistPages(BaseView):
             .order_by(ChecklistRound.date, ChecklistRound.slot)
         ).scalars().all()
         by_day = {day: list(group) for day, group in groupby(rows, key=lambda r: r.date)}
+        shown = {r.id: rounds.shown_status(r, now) for r in rows}  # the clock may lag
         holidays = calendar.holidays_between(first, last)
         weeks = pycal.Calendar().monthdatescalendar(year, month)
         prev_m = (first - dt.timedelta(days=1)).strftime("%Y-%m")
@@ -168,17 +240,15 @@ class ChecklistPages(BaseView):
         return self.render_template(
             "checklist/month.html", weeks=weeks, by_day=by_day, holidays=holidays, month=month,
             title=format_month(year, month), states=ROUND_STATES, colours=ROUND_COLOURS,
-            stats=shown_shares(compliance([r for r in rows if r.status != "scheduled"])),
+            stats=shown_shares(compliance(shown.values())), shown=shown,
             prev_m=prev_m, next_m=next_m, today=today, weekdays=weekday_names(),
             faults=fault_counts([r.id for r in rows]), day_names=day_names())
 
     def _render_round(self, rnd, errors=None, form=None, entries_sent=None):
-        items = rounds.active_items()
+        items = in_page_order(rounds.active_items())
         item_errors = errors_by_item(errors or {}, entries_sent or [], form or {})
         entries = {e.item_id: e for e in rnd.entries}
         grouped = [(cat, list(group)) for cat, group in groupby(items, key=lambda i: i.category)]
-        grouped.sort(key=lambda pair: ["Aplikasi SIM", "Server", "Jaringan", "Pendukung"].index(
-            pair[0]) if pair[0] in ("Aplikasi SIM", "Server", "Jaringan", "Pendukung") else 9)
         incidents = db.session.execute(
             select(Incident).where(  # the round's WITA day, in the UTC the column stores
                 Incident.occurred_at >= wita_to_utc(rnd.date, "00:00"),
@@ -191,12 +261,21 @@ class ChecklistPages(BaseView):
         offers = fault_offers(rnd, incidents) if can_report else {}
         return self.render_template(
             "checklist/round.html", rnd=rnd, grouped=grouped, entries=entries, results=RESULTS,
+            shown_status=rounds.shown_status(rnd, utcnow()),
+            can_probe=editable and any(item.probe_kind for item in items),
             states=ROUND_STATES, colours=ROUND_COLOURS, errors=errors or {}, form=form or {},
             editable=editable, can_report=can_report, offers=offers,
             incidents=incidents, incident_states=INCIDENT_STATES, item_errors=item_errors,
             first_error=first_error_field(item_errors, items),
             general_errors=[message for key, message in (errors or {}).items()
                             if not key.startswith("entries.")])
+
+
+def in_page_order(items: list) -> list:
+    """Items by category (in the form's order), then by their own order: one heading each."""
+    rank = {category: index for index, category in enumerate(CATEGORIES)}
+    return sorted(items, key=lambda item: (rank.get(item.category, len(rank)), item.order,
+                                           item.id))
 
 
 # Where each part of an entry is typed on the round page (the radios share one name).

@@ -9,16 +9,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.checklist import calendar
+from app.checklist import calendar, calendar_rules
 from app.checklist.models import CheckItem, ChecklistEntry, ChecklistRound
 from app.checklist.probes import ProbeSpec, run_probes
 from app.checklist.schemas import VALUE_MAX, entry_errors
 from app.extensions import db, upsert_insert
 from app.messages import gettext
+from app.notify.models import JobState
 from app.security import access
 from app.security import roles as R
 from app.timeutil import format_date, to_wita, wita_to_utc
@@ -58,10 +59,8 @@ def submitted_status(rnd: ChecklistRound, now: dt.datetime) -> str:
     return "done" if now < wita_to_utc(rnd.date, rnd.slot) + grace() else "late"
 
 
-def ensure_rounds(day: dt.date) -> int:
-    """Create the day's rounds if it is a working day; safe when several processes race."""
-    if not calendar.is_working_day(day):
-        return 0
+def _insert_rounds(day: dt.date) -> int:
+    """The day's slots as `scheduled` rounds, those not there yet; the caller commits."""
     created = 0
     for slot in slots():
         result = db.session.execute(
@@ -71,8 +70,67 @@ def ensure_rounds(day: dt.date) -> int:
             .returning(ChecklistRound.id)  # rowcount is -1 here on PostgreSQL
         )
         created += len(result.all())
+    return created
+
+
+def ensure_rounds(day: dt.date) -> int:
+    """Create the day's rounds if it is a working day; safe when several processes race."""
+    if not calendar.is_working_day(day):
+        return 0
+    created = _insert_rounds(day)
     db.session.commit()
     return created
+
+
+# SPEC §4: every working-day slot since the first round counts, so a day on which the clock
+# did not run (server down, cron stopped) gets its rounds on the next pass, where
+# `refresh_states` turns them `missed`. One pass fills at most CATCH_UP_DAYS calendar days,
+# oldest first, continuing where the last pass stopped (the `checklist_catch_up` job state
+# holds the last day done), so a long outage is filled over a few passes and no pass holds a
+# long transaction. Inserts skip existing rounds: passes may run at once, and again.
+CATCH_UP_DAYS = 31
+CATCH_UP_STATE = "checklist_catch_up"
+
+
+def catch_up(now: dt.datetime) -> int:
+    """Create the missing working-day rounds since the last pass, up to today (WITA)."""
+    today = to_wita(now).date()
+    start = _catch_up_start(today)
+    if start > today:
+        return 0
+    end = min(today, start + dt.timedelta(days=CATCH_UP_DAYS - 1))
+    holidays = calendar.holidays_between(start, end)
+    created, day = 0, start
+    while day <= end:
+        if calendar_rules.is_working_day(day, holidays):
+            created += _insert_rounds(day)
+        day += dt.timedelta(days=1)
+    db.session.commit()
+    _advance_catch_up(end, now)
+    return created
+
+
+def _catch_up_start(today: dt.date) -> dt.date:
+    """The day after the last one caught up; else the first round's day; else today."""
+    done = db.session.execute(
+        select(JobState.detail).where(JobState.name == CATCH_UP_STATE)).scalar()
+    if done:
+        return dt.date.fromisoformat(done) + dt.timedelta(days=1)
+    first = db.session.execute(select(func.min(ChecklistRound.date))).scalar()
+    return min(first, today) if first else today
+
+
+def _advance_catch_up(day: dt.date, now: dt.datetime) -> None:
+    """Record `day` as caught up; never moves back (a pass run as of an earlier `now`)."""
+    state = JobState.__table__
+    db.session.execute(
+        upsert_insert(JobState).values(name=CATCH_UP_STATE, last_run_at=now,
+                                       detail=day.isoformat())
+        .on_conflict_do_update(index_elements=["name"],
+                               set_={"detail": day.isoformat(), "last_run_at": now},
+                               where=state.c.detail < day.isoformat())
+    )
+    db.session.commit()
 
 
 def refresh_states(now: dt.datetime, day: dt.date | None = None) -> dict[str, list[int]]:
@@ -86,6 +144,7 @@ def refresh_states(now: dt.datetime, day: dt.date | None = None) -> dict[str, li
     pending = db.session.execute(
         select(ChecklistRound.id, ChecklistRound.date, ChecklistRound.slot, ChecklistRound.status)
         .where(ChecklistRound.status.in_(("scheduled", "open")), ChecklistRound.date <= day)
+        .order_by(ChecklistRound.id)  # one lock order for passes running at once
     ).all()
     for rid, rdate, rslot, current in pending:
         target = status_at(rdate, rslot, now)
@@ -110,11 +169,39 @@ def rounds_of(day: dt.date) -> list[ChecklistRound]:
 
 
 def open_today(now: dt.datetime) -> list[ChecklistRound]:
-    """What an officer sees on opening today's checklist: rounds exist even if the clock stopped."""
+    """Make and move on today's rounds as the clock would (an explicit action, never a page view:
+    the officer's "open this round" button when the clock has not run)."""
     day = to_wita(now).date()
     ensure_rounds(day)
     refresh_states(now, day)
     return rounds_of(day)
+
+
+def shown_status(rnd: ChecklistRound, now: dt.datetime) -> str:
+    """A round's state as of `now`, read without writing: the clock may not have moved it yet."""
+    if rnd.status in FINAL:
+        return rnd.status
+    return status_at(rnd.date, rnd.slot, now)
+
+
+@dataclass
+class SlotOfDay:
+    """One check slot of a day as a page shows it: its round, or the calendar's promise of one
+    (SPEC §4: a page reads; rounds are made by the clock)."""
+
+    slot: str
+    status: str
+    round: ChecklistRound | None = None
+
+
+def slots_of(day: dt.date, now: dt.datetime) -> list[SlotOfDay]:
+    """The day's rounds by slot, a working day's missing ones from the calendar; no writes."""
+    found = {rnd.slot: rnd for rnd in rounds_of(day)}
+    wanted = set(found)
+    if calendar.is_working_day(day):
+        wanted |= set(slots())
+    return [SlotOfDay(slot, shown_status(found[slot], now), found[slot]) if slot in found
+            else SlotOfDay(slot, status_at(day, slot, now)) for slot in sorted(wanted)]
 
 
 def active_items() -> list[CheckItem]:
@@ -123,9 +210,11 @@ def active_items() -> list[CheckItem]:
     ).scalars())
 
 
-def validate_entries(entries, items: list[CheckItem]) -> dict[int, dict]:
-    """One entry per active item; a fault needs a note (SPEC §4). Messages per field."""
-    parsed, errors = entry_errors(entries, items)
+def validate_entries(entries, items: list[CheckItem],
+                     suggested: dict[int, str | None] | None = None) -> dict[int, dict]:
+    """One entry per active item; a fault, or a probe's fault overridden, needs a note; at
+    least one item checked (SPEC §4). Messages per field."""
+    parsed, errors = entry_errors(entries, items, suggested or {})
     if errors:
         raise ChecklistError(400, gettext("Please check your input."), errors)
     return parsed
@@ -143,7 +232,8 @@ def submit_round(rnd: ChecklistRound, user, entries, now: dt.datetime,
                                           slot=rnd.slot, day=format_date(rnd.date)))
     if expected_version is not None and expected_version != rnd.version:
         raise ChecklistError(409, gettext("This round was changed by another user. Reload."))
-    parsed = validate_entries(entries, active_items())
+    parsed = validate_entries(entries, active_items(),
+                              {e.item_id: e.suggested_result for e in rnd.entries})
     try:
         existing = {e.item_id: e for e in rnd.entries}
         for item_id, data in parsed.items():
@@ -164,9 +254,10 @@ def submit_round(rnd: ChecklistRound, user, entries, now: dt.datetime,
     return rnd
 
 
-def probe_round(rnd: ChecklistRound, now: dt.datetime) -> int:
-    """Run the items' automatic probes once per round; results are suggestions (SPEC §4)."""
-    if rnd.probed_at is not None or rnd.status in FINAL:
+def probe_round(rnd: ChecklistRound, now: dt.datetime, again: bool = False) -> int:
+    """Run the items' automatic probes once per round when it opens (the clock), or `again` on
+    an officer's "Periksa ulang"; results are suggestions for the officer (SPEC §4)."""
+    if (rnd.probed_at is not None and not again) or rnd.status in FINAL:
         return 0
     items = [item for item in active_items() if item.probe_kind]
     specs = [ProbeSpec(item.id, item.probe_kind, item.probe_target or "", item.probe_expect)

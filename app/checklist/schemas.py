@@ -130,8 +130,22 @@ def _entry_text(given, limit: int, name: str, errors: dict, key: str) -> str | N
     return given or None
 
 
-def entry_errors(entries, items: list[CheckItem]) -> tuple[dict[int, dict], dict[str, str]]:
-    """One entry per active item; a fault needs a note (SPEC §4): (parsed, errors)."""
+def _missing_note(result, suggested: str | None, item: str) -> str | None:
+    """Why an entry without remarks is refused: a fault, or a probe's fault marked normal."""
+    if result == "fault":
+        return gettext("Item '%(item)s' has a fault: remarks are required.", item=item)
+    if result == "ok" and suggested == "fault":
+        return gettext("Item '%(item)s': the automatic probe found a fault; say in the remarks "
+                       "why it is normal.", item=item)
+    return None
+
+
+def entry_errors(entries, items: list[CheckItem], suggested: dict[int, str | None] | None = None,
+                 ) -> tuple[dict[int, dict], dict[str, str]]:
+    """One entry per active item; a fault, or a probe's fault marked normal, needs a note; a
+    round with nothing checked is not a check (SPEC §4): (parsed, errors). `suggested` holds
+    the probes' results by item id."""
+    suggested = suggested or {}
     if not isinstance(entries, list) or not entries:
         return {}, {"entries": gettext("Fill in the check result for every item.")}
     by_id = {item.id: item for item in items}
@@ -158,14 +172,18 @@ def entry_errors(entries, items: list[CheckItem]) -> tuple[dict[int, dict], dict
         note = _entry_text(entry.get("note"), NOTE_MAX, N_("Remarks"), errors, f"{key}.note")
         follow_up = _entry_text(entry.get("follow_up"), NOTE_MAX, N_("The follow-up"), errors,
                                 f"{key}.follow_up")
-        if result == "fault" and not note:
-            errors[f"{key}.note"] = gettext("Item '%(item)s' has a fault: remarks are required.",
-                                            item=by_id[item_id].name)
+        problem = None if note else _missing_note(result, suggested.get(item_id),
+                                                   by_id[item_id].name)
+        if problem:
+            errors[f"{key}.note"] = problem
         parsed[item_id] = {"result": result, "value": entry_value, "note": note,
                            "follow_up": follow_up}
     missing = [item.name for item in items if item.id not in parsed]
     if missing and not errors:
         errors["entries"] = gettext("Items not filled in yet: %(items)s", items=", ".join(missing))
+    if not errors and all(data["result"] == "not_checked" for data in parsed.values()):
+        errors["entries"] = gettext("No item was checked: a round needs at least one item "
+                                    "checked (Normal or Fault).")
     return parsed, errors
 
 

@@ -215,6 +215,10 @@ class IncidentView(ModelView):
     def pre_add(self, item):
         item.reported_by_id = current_actor().id
         item.status = "open"
+        incidents.note_recorder(item, current_actor())
+
+    def pre_update(self, item):
+        incidents.note_recorder(item, current_actor())
 
     def post_add(self, item):
         g.incident_added = item.id
@@ -298,20 +302,22 @@ class IncidentApi(ReferencedApi, CheckedWritesMixin, ModelRestApi):
     resource_name = "incident"
     label_columns = {**INCIDENT_LABELS, "id": _l("Id"), "system_id": _l("System / module"),
                      "system.id": _l("System / module"), "system.name": _l("System / module"),
-                     "reported_by.username": _l("Reported by")}
+                     "reported_by.username": _l("Reported by"),
+                     "recorded_by.username": _l("Recorded by")}
     required_columns = IncidentSchema.required_names()
     references = {"system_id": ("system", [["active", FilterEqual, True]])}
     list_title = show_title = _l("SIM incidents")
     add_title = _l("Report an incident")
     edit_title = _l("Edit incident")
     allow_browser_login = False
-    datamodel = EagerSQLAInterface(Incident, eager=("system", "reported_by"))
+    datamodel = EagerSQLAInterface(Incident, eager=("system", "reported_by", "recorded_by"))
     class_permission_name = R.INCIDENT
     method_permission_name = R.API_VERBS
     base_permissions = ["can_read", "can_write", "can_act"]
     base_order = ("occurred_at", "desc")
     list_columns = ["id", "occurred_at", "system.id", "system.name", "description", "impact",
-                    "status", "reported_by.username", "action_taken", "resolved_at"]
+                    "status", "reported_by.username", "recorded_by.username", "action_taken",
+                    "resolved_at"]
     show_columns = list_columns
     add_columns = ["occurred_at", "system_id", "description", "impact"]
     edit_columns = add_columns
@@ -319,6 +325,10 @@ class IncidentApi(ReferencedApi, CheckedWritesMixin, ModelRestApi):
     def pre_add(self, item):
         item.reported_by_id = current_actor().id
         item.status = "open"
+        incidents.note_recorder(item, current_actor())
+
+    def pre_update(self, item):
+        incidents.note_recorder(item, current_actor())
 
     def write_errors(self, data, item):
         return incident_field_errors(data, partial=item is not None)

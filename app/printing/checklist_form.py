@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.checklist import calendar, rounds
+from app.checklist.acknowledgement import acknowledgement_of
 from app.checklist.models import (
     INCIDENT_STATES,
     RESULTS,
@@ -30,8 +31,14 @@ from app.printing.layout import (
     section,
     signature_blocks,
 )
-from app.security import access
-from app.timeutil import format_date, format_datetime, format_slot, format_time, wita_to_utc
+from app.timeutil import (
+    format_date,
+    format_datetime,
+    format_slot,
+    format_time,
+    to_wita,
+    wita_to_utc,
+)
 
 CHECKLIST_TITLE = "FORMULIR CHECKLIST SIM DAN SERVER"
 CHECKLIST_CODE = "FM-DALAK-DAT-02-02"
@@ -45,7 +52,7 @@ class ChecklistDay:
     rounds: dict  # slot -> ChecklistRound
     items: list  # active CheckItems, for rounds not filled in
     incidents: list
-    kasi: object | None = None
+    acknowledgement: object | None = None  # the Kasi's "Mengetahui", when given
     non_working: str | None = None
 
 
@@ -55,7 +62,16 @@ def _round_row(slot: str, rnd, non_working: str | None) -> list:
         return [format_slot(slot), state, "-", "-"]
     return [format_slot(slot), ROUND_STATES.get(rnd.status, rnd.status),
             person(rnd.officer, with_position=False) if rnd.officer else "-",
-            format_time(rnd.submitted_at) if rnd.submitted_at else "-"]
+            filled_in(rnd)]
+
+
+def filled_in(rnd) -> str:
+    """When the round was filled in: the time on its own day, the date too when later."""
+    if rnd.submitted_at is None:
+        return "-"
+    if to_wita(rnd.submitted_at).date() != rnd.date:
+        return format_datetime(rnd.submitted_at)
+    return format_time(rnd.submitted_at)
 
 
 def _checked_items(data: ChecklistDay) -> list:
@@ -103,8 +119,8 @@ def incident_rows(incidents) -> list[list[str]]:
         format_time(i.occurred_at),
         i.system.name if i.system else None,
         i.description + (f"\nDampak: {i.impact}" if i.impact else ""),
-        f"Dilaporkan: {i.reported_by.full_name if i.reported_by else '-'}\n"
-        f"Dicatat: {i.recorded_by.full_name if i.recorded_by else '-'}",
+        f"Dilaporkan oleh: {i.reported_by.full_name if i.reported_by else '-'}\n"
+        f"Dicatat oleh: {i.recorded_by.full_name if i.recorded_by else '-'}",
         i.action_taken,
         INCIDENT_STATES.get(i.status, i.status)
         + (f"\n{format_datetime(i.resolved_at)}" if i.resolved_at else ""),
@@ -120,10 +136,17 @@ def checklist_signatories(data: ChecklistDay) -> list[Signatory]:
     blocks = [Signatory("Diperiksa oleh", o.position or "Petugas IT", o.full_name, o.nip,
                         data.day) for o in officers] or [
         Signatory("Diperiksa oleh", "Petugas IT", "", None, None)]
-    kasi = data.kasi
-    blocks.append(Signatory("Mengetahui", (kasi.position if kasi else None) or KASI_POSITION,
-                            kasi.full_name if kasi else "", kasi.nip if kasi else None, data.day))
+    blocks.append(acknowledgement_block(data.acknowledgement))
     return blocks
+
+
+def acknowledgement_block(ack) -> Signatory:
+    """The Kasi's "Mengetahui": name and date only once acknowledged, else dotted lines."""
+    if ack is None:
+        return Signatory("Mengetahui", KASI_POSITION, "", None, None)
+    kasi = ack.acknowledged_by
+    return Signatory("Mengetahui", kasi.position or KASI_POSITION, kasi.full_name, kasi.nip,
+                     to_wita(ack.acknowledged_at).date())
 
 
 def checklist_pdf(data: ChecklistDay, printed_at: dt.datetime) -> bytes:
@@ -145,7 +168,7 @@ def checklist_pdf(data: ChecklistDay, printed_at: dt.datetime) -> bytes:
     section(pdf, "GANGGUAN SIM (SOP 9.1.2)")
     flow_table(pdf, [21, 27, 50, 36, 28, pdf.epw - 162], incident_rows(data.incidents) or [
         ["-", "-", "Tidak ada gangguan tercatat.", "-", "-", "-"]],
-        header=["Waktu", "Sistem / Modul", "Uraian", "Pelapor", "Tindakan", "Status"])
+        header=["Waktu", "Sistem / Modul", "Uraian", "Pelapor / Pencatat", "Tindakan", "Status"])
     signature_blocks(pdf, checklist_signatories(data))
     return bytes(pdf.output())
 
@@ -172,5 +195,5 @@ def load_checklist_day(day: dt.date) -> ChecklistDay:
     ).scalars().all()
     return ChecklistDay(
         day=day, slots=sorted(set(rounds.slots()) | set(by_slot)), rounds=by_slot,
-        items=rounds.active_items(), incidents=list(incidents), kasi=access.first_kasi(),
-        non_working=calendar.non_working_reason(day))
+        items=rounds.active_items(), incidents=list(incidents),
+        acknowledgement=acknowledgement_of(day), non_working=calendar.non_working_reason(day))
