@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from app.checklist import calendar, rounds
+from app.checklist import acknowledgement, calendar, rounds
 from app.checklist.models import Incident
 from app.extensions import db
 from app.security.models import Absence
@@ -138,6 +138,7 @@ def test_checklist_form_shows_both_rounds_and_the_days_incidents(year_2033, api)
                                 reported_by_id=reporter, recorded_by_id=officer))
     db.session.commit()
 
+    acknowledgement.acknowledge(dt.date(2033, 3, 10), user("kasi.pdsi"), at("2033-03-10T15:00"))
     pages, text = read_pdf(api("it.budi").get("/print/checklist/2033-03-10.pdf"))
     assert_all_in(text, [
         "FM-DALAK-DAT-02-02", "FORMULIR CHECKLIST SIM DAN SERVER", "Kamis, 10 Maret 2033",
