@@ -22,6 +22,7 @@ from app.checklist.views import (
     IncidentView,
 )
 from app.fab_overrides import drop_unused_routes
+from app.notify.one_click_views import OneClickView
 from app.notify.views import OutboxView
 from app.printing import register as register_printing
 from app.reports import register as register_reports
@@ -135,6 +136,8 @@ def register_views(appbuilder: AppBuilder) -> None:
                         **master)
     appbuilder.add_view(SecurityLogView, "Security log", label=_l("Security log"),
                         icon="fa-shield", category="Security")
+
+    appbuilder.add_view_no_menu(OneClickView)
 
     for api in (ImprovementRequestApi, SupportRequestApi, AbsenceApi, ChecklistRoundApi,
                 IncidentApi, CheckItemApi):
