@@ -21,6 +21,7 @@ from app.checklist.views import (
     IncidentApi,
     IncidentView,
 )
+from app.dashboard.views import DashboardView
 from app.fab_overrides import drop_unused_routes
 from app.notify.one_click_views import OneClickView
 from app.notify.views import OutboxView
@@ -101,6 +102,9 @@ def register_views(appbuilder: AppBuilder) -> None:
                  IncidentView, UnitView, SimSystemView, SupportTypeView, CheckItemView,
                  HolidayView, OutboxView, SecurityLogView):
         drop_unused_routes(view)
+
+    appbuilder.add_view(DashboardView, R.M_DASHBOARD, label=_l("Dashboard"),
+                        icon="fa-bar-chart")
 
     requests = dict(category=R.M_REQUESTS, category_label=_l("Requests"),
                     category_icon="fa-inbox")

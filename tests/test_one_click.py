@@ -15,7 +15,6 @@ from app.notify.sender import send_due
 from app.requests.models import RequestHistory
 from app.security.models import SecurityLog
 from app.timeutil import today_wita, utcnow
-from tests.conftest import login
 from tests.test_notifications import flush_outbox, text_of
 from tests.workflow_helpers import act, request_in, user
 
