@@ -19,7 +19,8 @@ from app.home import open_by_state
 from app.i18n import N_
 from app.security import roles as R
 from app.timeutil import format_date, format_month, today_wita, utcnow, wita_to_utc
-from app.workflow.rules import ACTIONS, STATES
+from app.workflow.rules import STATES
+from app.workflow.vocabulary import DECISION_LABELS
 
 LIST_VIEWS = {"improvement": "ImprovementRequestView", "support": "SupportRequestView"}
 KIND_SHORT = {"improvement": "FM-01", "support": "FM-03"}
@@ -161,7 +162,7 @@ class DashboardView(BaseView):
             entry = times.get(step)
             if not entry:
                 continue
-            rows.append(Row(f"{gettext(ACTIONS[step].label)} ({number(entry['n'])})", [
+            rows.append(Row(f"{gettext(DECISION_LABELS[step])} ({number(entry['n'])})", [
                 bar(entry["median"], gettext("median %(days)s days",
                                              days=number(entry["median"], 1)), link, 0),
                 bar(entry["p90"], gettext("p90 %(days)s days", days=number(entry["p90"], 1)),
