@@ -109,17 +109,18 @@ def monthly_requests(period: Period) -> dict[str, dict[tuple[str, str], int]]:
 def finished_on_time(period: Period) -> dict[str, int]:
     """Requests finished (accepted) in the period (SOP 9.3): by the first target date, after a
     re-assignment, or late without one. Judged on the officer's report against the target."""
+    finished = and_(ServiceRequest.kind.in_(REQUEST_KINDS), ServiceRequest.status == State.DONE,
+                    _within(ServiceRequest.closed_at, period))
+    # Only the assignments of the requests finished in the period are grouped.
     runs = (select(Assignment.request_id, func.count().label("n"),
                    func.min(Assignment.target_date).label("first_target"),
                    func.max(Assignment.completed_at).label("completed_at"))
-            .where(Assignment.approval.in_(RUNNING_APPROVALS))
+            .join(ServiceRequest, ServiceRequest.id == Assignment.request_id)
+            .where(finished, Assignment.approval.in_(RUNNING_APPROVALS))
             .group_by(Assignment.request_id).subquery())
     on_first = and_(runs.c.n == 1, wita_date(runs.c.completed_at) <= runs.c.first_target)
     row = db.session.execute(
-        select(_count_if(on_first), _count_if(runs.c.n > 1), func.count())
-        .select_from(ServiceRequest).join(runs, runs.c.request_id == ServiceRequest.id)
-        .where(ServiceRequest.kind.in_(REQUEST_KINDS), ServiceRequest.status == State.DONE,
-               _within(ServiceRequest.closed_at, period))
+        select(_count_if(on_first), _count_if(runs.c.n > 1), func.count()).select_from(runs)
     ).one()
     first, reassigned, total = (int(v or 0) for v in row)
     return {"first_target": first, "reassigned": reassigned,

@@ -7,7 +7,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from babel import dates as babel_dates
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 
@@ -32,11 +32,16 @@ DAY_STATES = {"done": N_("Done"), "late": N_("Late"), "missed": N_("Missed"),
 
 def filter_arg(view_name: str, column: str, filter_name: str) -> str:
     """The URL argument of a list's filter (`_flt_<index>_<column>`; FAB counts a column's
-    filters from 0)."""
-    view = next(v for v in current_app.appbuilder.baseviews if type(v).__name__ == view_name)
-    filters = view._filters.get_search_filters()[column]
-    index = next(i for i, f in enumerate(filters) if type(f).__name__ == filter_name)
-    return f"_flt_{index}_{column}"
+    filters from 0). Found once per request: a year's chart asks for it per bar."""
+    known = g.setdefault("_dashboard_filter_args", {})
+    key = (view_name, column, filter_name)
+    if key not in known:
+        view = next(v for v in current_app.appbuilder.baseviews
+                    if type(v).__name__ == view_name)
+        filters = view._filters.get_search_filters()[column]
+        index = next(i for i, f in enumerate(filters) if type(f).__name__ == filter_name)
+        known[key] = f"_flt_{index}_{column}"
+    return known[key]
 
 
 def list_url(view_name: str, *conditions: tuple[str, str, object]) -> str:
