@@ -1,4 +1,5 @@
-"""one-click decision links from email: the token ids already used (issue 20)
+"""one-click decision links from email: the token ids already used; an index for the
+dashboard's requests finished in a period (issue 20)
 
 A link in an approval email acts once: its token id is written here in the transaction of the
 decision, under a unique constraint, so a second click (or two at once) is refused.
@@ -31,7 +32,10 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('token_id'),
     )
+    op.create_index('ix_request_kind_closed', 'service_request', ['kind', 'closed_at'],
+                    unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_request_kind_closed', table_name='service_request')
     op.drop_table('one_click_use')
