@@ -195,3 +195,33 @@ def test_links_can_be_turned_off(app, ctx, mail_to):
         assert mail and "/one-click/" not in text_of(mail[-1])
     finally:
         app.config["ONE_CLICK_ENABLED"] = True
+
+
+def test_two_clicks_at_once_decide_once(app, ctx, mail_to):
+    """The same link posted twice at the same moment: one decision, the other refused."""
+    import threading
+
+    from app.notify.models import OneClickUse
+
+    inbox = mail_to()
+    flush_outbox()
+    req = submitted(inbox)
+    link = links_in_mail(inbox, "kabid.pelayanan", req.number)["Setujui"]
+    before = state_of(req)
+    db.session.commit()  # release this test's own transaction before the clicks
+    start, answers = threading.Barrier(2), []
+
+    def click():
+        client = app.test_client()
+        start.wait()
+        answers.append(client.post(link, data={}).status_code)
+
+    clicks = [threading.Thread(target=click) for _ in range(2)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    assert sorted(answers) == [200, 409]
+    assert state_of(req) == ("pending_assessment", before[1] + 1)
+    assert db.session.execute(select(func.count()).select_from(OneClickUse).where(
+        OneClickUse.request_id == req.id)).scalar_one() == 1

@@ -32,6 +32,7 @@ DECISIONS = {
     "submit": ("unit_approve", "unit_reject", "unit_return"),
     "assess_proposal": ("kabid_approve", "kabid_decline"),
 }
+DECIDED_BY_LINK = frozenset(action for actions in DECISIONS.values() for action in actions)
 
 # Why a link is refused, by kind: (HTTP status, message).
 INVALID = (404, N_("This link is not valid. It may have been copied incompletely; open the "
@@ -128,23 +129,28 @@ def mail_lines(event: str, user, req, now: dt.datetime | None = None) -> str:
 
 # --- reading a link ------------------------------------------------------------------------
 
-def read(token: str, now: dt.datetime) -> Link:
-    """The link's content, or Refusal when it is off, forged, expired or already used."""
-    if not enabled():
-        raise _refusal(TURNED_OFF)
+def decode(token: str) -> Link | None:
+    """What a link says if its signature holds and it names a decision; None otherwise."""
     try:
         data = _serializer().loads(token)
         link = Link(str(data["j"]), int(data["u"]), int(data["r"]), str(data["a"]),
                     int(data["v"]), str(data["s"]), float(data["e"]))
     except (BadSignature, KeyError, TypeError, ValueError):
-        raise _refusal(INVALID) from None
-    if link.action not in rules.ACTIONS or link.action not in {
-            a for actions in DECISIONS.values() for a in actions}:
-        raise _refusal(INVALID)
+        return None
+    return link if link.action in DECIDED_BY_LINK else None
+
+
+def read(token: str, now: dt.datetime) -> Link:
+    """The link's content, or Refusal when it is off, forged, expired or already used."""
+    if not enabled():
+        raise refusal(TURNED_OFF)
+    link = decode(token)
+    if link is None:
+        raise refusal(INVALID)
     if _epoch(now) >= link.expires:
-        raise _refusal(EXPIRED)
+        raise refusal(EXPIRED)
     if used(link.token_id):
-        raise _refusal(USED)
+        raise refusal(USED)
     return link
 
 
@@ -158,23 +164,23 @@ def check_person(link: Link, person, viewer) -> None:
     account that has been deactivated."""
     if viewer is not None and getattr(viewer, "is_authenticated", False) \
             and viewer.id != link.user_id:
-        raise _refusal(OTHER_PERSON, name=viewer.full_name)
+        raise refusal(OTHER_PERSON, name=viewer.full_name)
     if person is None or not person.active:
-        raise _refusal(INACTIVE)
+        raise refusal(INACTIVE)
 
 
 def check_request(link: Link, person, req, now: dt.datetime) -> None:
     """The request is where the mail found it, and the person still decides it today."""
     if req is None:
-        raise _refusal(GONE)
+        raise refusal(GONE)
     if req.status != link.status or req.version != link.version:
-        raise _refusal(MOVED_ON, state=gettext(rules.STATES.get(req.status, req.status)))
+        raise refusal(MOVED_ON, state=gettext(rules.STATES.get(req.status, req.status)))
     action = rules.ACTIONS[link.action]
     if relations.standing(person, req, action.actor, today_wita(now)) is None:
-        raise _refusal(NOT_YOURS)
+        raise refusal(NOT_YOURS)
 
 
-def _refusal(kind: tuple[int, str], **values) -> Refusal:
+def refusal(kind: tuple[int, str], **values) -> Refusal:
     status, message = kind
     return Refusal(status, gettext(message, **values))
 

@@ -64,8 +64,8 @@ class OneClickView(BaseView):
         now = utcnow()
         try:
             link, person, req = self._check(token, now)
-        except one_click.Refusal as refusal:
-            return self._refused(refusal)
+        except one_click.Refusal as refused:
+            return self._refused(refused)
         return self._page(link, req, person)
 
     @expose("/<token>", methods=["POST"])
@@ -82,9 +82,9 @@ class OneClickView(BaseView):
                             expected_version=link.version)
         except IntegrityError:
             db.session.rollback()
-            return self._refused(one_click._refusal(one_click.USED), token=token)
-        except one_click.Refusal as refusal:
-            return self._refused(refusal, token=token)
+            return self._refused(one_click.refusal(one_click.USED), token=token)
+        except one_click.Refusal as refused:
+            return self._refused(refused, token=token)
         except service.WorkflowError as err:
             db.session.rollback()
             if err.status == 400:  # the note the decision needs: the page again, nothing used
@@ -114,27 +114,21 @@ class OneClickView(BaseView):
         one_click.check_request(link, person, req, now)
         return link, person, req
 
-    def _refused(self, refusal: one_click.Refusal, token: str | None = None):
+    def _refused(self, refused: one_click.Refusal, token: str | None = None):
         db.session.rollback()
         link, person, req = self._what_it_was(token or request.view_args.get("token", ""))
         _log("one_click_refused", person.username if person else None, link, req,
-             refusal.message)
+             refused.message)
         db.session.commit()
         return self.render_template("one_click/outcome.html", ok=False, req=None,
-                                    message=refusal.message, state=None,
-                                    show_url=None), refusal.status
+                                    message=refused.message, state=None,
+                                    show_url=None), refused.status
 
     @staticmethod
     def _what_it_was(token: str):
         """What a refused link named, as far as its signature can be trusted (for the log)."""
-        try:
-            data = one_click._serializer().loads(token)
-            link = one_click.Link(str(data["j"]), int(data["u"]), int(data["r"]),
-                                  str(data["a"]), int(data["v"]), str(data["s"]),
-                                  float(data["e"]))
-        except Exception:  # noqa: BLE001 - a forged link names nobody
-            return None, None, None
-        if link.action not in rules.ACTIONS:
+        link = one_click.decode(token)
+        if link is None:
             return None, None, None
         return link, db.session.get(AppUser, link.user_id), db.session.get(
             ServiceRequest, link.request_id)
