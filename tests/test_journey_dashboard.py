@@ -8,17 +8,33 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
+from app.checklist.models import ChecklistRound
 from app.extensions import db
 from app.notify.models import Outbox
 from app.requests.models import ServiceRequest
 from tests.helpers import JOURNEY_SHOTS, VIEWPORTS, Journey
 from tests.test_journey_supervisor import open_navbar
-from tests.workflow_helpers import request_in
+from tests.workflow_helpers import request_in, user
 
 
-def test_pimpinan_reads_the_dashboard(office, browser, viewport):
+@pytest.fixture(scope="module")
+def february_rounds(office):
+    """Rounds of February 2025 in the journeys' database: done, late, missed."""
+    _base, served = office
+    with served.app_context():
+        budi = user("it.budi").id
+        for day, slot, status in [(3, "08:00", "done"), (3, "13:00", "done"),
+                                  (4, "08:00", "late"), (4, "13:00", "done"),
+                                  (5, "08:00", "missed"), (5, "13:00", "done")]:
+            db.session.add(ChecklistRound(date=dt.date(2025, 2, day), slot=slot, status=status,
+                                          officer_id=None if status == "missed" else budi))
+        db.session.commit()
+
+
+def test_pimpinan_reads_the_dashboard(office, browser, viewport, february_rounds):
     base, _app = office
     boss = Journey(browser, base, "pimpinan", "dashboard", viewport)
     page = boss.page
@@ -45,6 +61,24 @@ def test_pimpinan_reads_the_dashboard(office, browser, viewport):
     page.click("#period-show")
     boss.step("custom-period", "Periode", "1 Januari 2026")
     assert "period=custom" in page.url
+
+    # February 2025: the checklist calendar and the rounds per officer.
+    page.select_option("#period", "custom")
+    boss.pick_date("#from", dt.date(2025, 2, 1))
+    page.keyboard.press("Escape")
+    boss.pick_date("#to", dt.date(2025, 2, 28))
+    page.keyboard.press("Escape")
+    expect(page.locator(".datepicker-dropdown")).to_have_count(0)
+    page.click("#period-show")
+    boss.step("february-2025", "Checklist Februari 2025", "Pemeriksaan per Petugas")
+    legend = page.locator("#calendar-legend")
+    for state, count in (("done", "1"), ("late", "1"), ("missed", "17"), ("holiday", "2")):
+        expect(legend.locator(f"li[data-state={state}] .count")).to_have_text(count)
+    expect(page.locator("#missed-rounds")).to_have_text("1")
+    page.locator("#chart-calendar g[data-day='2025-02-04']").click()
+    boss.step("rounds-of-a-day", "Jumlah Data")
+    assert "date=2025-02-04" in page.url
+    page.go_back()
 
     # A bar opens the list behind it: the state "Sedang Dikerjakan" of FM-03.
     page.locator("#chart-open a[href*='supportrequestview'][href*='in_progress']").first.click()
