@@ -78,6 +78,7 @@ def main(argv=None) -> None:
     parser.add_argument("--units", type=int, default=40)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--keep", action="store_true", help="keep the database made here")
     args = parser.parse_args(argv)
 
     drop = None
@@ -92,7 +93,7 @@ def main(argv=None) -> None:
     try:
         result = measure(url, args.runs)
     finally:
-        if drop is not None:
+        if drop is not None and not args.keep:
             drop()
     print(f"GET /dashboard/ as kasi.pdsi, {args.runs} runs ({url.split('@')[-1]})")
     print(f"{'period':<12} {'median ms':>10} {'p95 ms':>10} {'SQL':>5}")

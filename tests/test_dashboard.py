@@ -264,6 +264,13 @@ def test_period_picker(app, ctx):
     assert backwards.errors == {"to": "Akhir periode tidak boleh sebelum awalnya."}
 
 
+def test_the_home_summary_links_to_the_dashboard(app, login_as):
+    client = login_as("pimpinan")
+    home = client.get("/").get_data(as_text=True)
+    assert 'id="dashboard-link" href="/dashboard/"' in home
+    assert client.get("/dashboard/").status_code == 200
+
+
 def test_bad_period_is_said_per_field(app, login_as):
     html = login_as("pimpinan").get("/dashboard/?period=custom&from=xx&to=01-01-2026"
                                     ).get_data(as_text=True)
