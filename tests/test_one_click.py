@@ -180,8 +180,9 @@ def test_a_plh_whose_absence_ended_is_refused(app, ctx, client, mail_to):
     absence.end_date = today - dt.timedelta(days=1)  # ended early: the head is back
     db.session.commit()
     before = state_of(req)
-    response = client.post(link, data={})
-    assert response.status_code == 403
+    for response in (client.get(link), client.post(link, data={})):
+        assert response.status_code == 403
+        assert "tidak lagi dapat mengambil keputusan" in response.get_data(as_text=True)
     assert state_of(req) == before
 
 
