@@ -97,6 +97,10 @@ class Config:
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 1024 * 1024
 
+    # One-click decisions from email (SPEC §5, issue 20): the off switch and the links' life.
+    ONE_CLICK_ENABLED = _bool("ONE_CLICK_ENABLED", True)
+    ONE_CLICK_HOURS = float(os.environ.get("ONE_CLICK_HOURS", "72"))
+
 
 class TestConfig(Config):
     TESTING = True

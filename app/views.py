@@ -21,7 +21,9 @@ from app.checklist.views import (
     IncidentApi,
     IncidentView,
 )
+from app.dashboard.views import DashboardView
 from app.fab_overrides import drop_unused_routes
+from app.notify.one_click_views import OneClickView
 from app.notify.views import OutboxView
 from app.printing import register as register_printing
 from app.reports import register as register_reports
@@ -101,6 +103,9 @@ def register_views(appbuilder: AppBuilder) -> None:
                  HolidayView, OutboxView, SecurityLogView):
         drop_unused_routes(view)
 
+    appbuilder.add_view(DashboardView, R.M_DASHBOARD, label=_l("Dashboard"),
+                        icon="fa-bar-chart")
+
     requests = dict(category=R.M_REQUESTS, category_label=_l("Requests"),
                     category_icon="fa-inbox")
     appbuilder.add_view(ImprovementRequestView, R.M_IMPROVEMENT,
@@ -135,6 +140,8 @@ def register_views(appbuilder: AppBuilder) -> None:
                         **master)
     appbuilder.add_view(SecurityLogView, "Security log", label=_l("Security log"),
                         icon="fa-shield", category="Security")
+
+    appbuilder.add_view_no_menu(OneClickView)
 
     for api in (ImprovementRequestApi, SupportRequestApi, AbsenceApi, ChecklistRoundApi,
                 IncidentApi, CheckItemApi):

@@ -86,7 +86,7 @@ def test_the_supervisor_summary_counts_and_links(login_as, ctx):
     expected = {str(pk) for pk in db.session.execute(select(ServiceRequest.id).where(
         ServiceRequest.kind == "support", ServiceRequest.status == "in_progress")).scalars()}
     assert shown == expected
-    assert 'id="dashboard-link"' not in page  # no /dashboard yet: no dead link
+    assert 'id="dashboard-link"' in page  # the summary leads on to the dashboard
     assert 'id="work-summary"' not in login_as("pemohon").get("/").get_data(as_text=True)
 
 

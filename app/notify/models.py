@@ -48,3 +48,16 @@ class JobState(Model):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_run_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     detail: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class OneClickUse(Model):
+    """A one-click link that has been used: its token id is unique, so a link acts once even
+    when it is clicked twice at the same moment (app/notify/one_click.py)."""
+
+    __tablename__ = "one_click_use"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_id: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ab_user.id"), nullable=False)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), nullable=False)
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    used_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)

@@ -9,6 +9,7 @@ from flask import current_app
 
 from app.extensions import db, upsert_insert
 from app.i18n import in_office_language, indonesian
+from app.notify import one_click
 from app.notify.models import Outbox
 from app.notify.templates import FOOTER, REQUEST_EVENTS
 from app.security import access
@@ -44,7 +45,10 @@ def tell_admins_unit_without_head(unit, day: dt.date, now: dt.datetime) -> int:
 
 
 def html_body(text: str) -> str:
-    paragraphs = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n"))
+    # One line of HTML per line of text: SMTP refuses lines over 1000 characters (RFC 5321),
+    # and a paragraph of one-click links would make one.
+    paragraphs = "".join(f"<p>{escape(p).replace(chr(10), '<br>' + chr(10))}</p>\n"
+                         for p in text.split("\n\n"))
     return f"<div style=\"font-family:Arial,sans-serif;font-size:14px\">{paragraphs}</div>"
 
 
@@ -111,14 +115,17 @@ def queue_request_event(event: str, req, actor, *, now=None, **extra) -> list[Ou
     db.session.flush()  # history and assignments are visible to the templates
     subject_tpl, body_tpl = REQUEST_EVENTS[event]
     ctx = context(req, actor, **extra)
-    subject, body = subject_tpl.format(**ctx), (body_tpl + FOOTER).format(**ctx)
+    subject, body, footer = (subject_tpl.format(**ctx), body_tpl.format(**ctx),
+                             FOOTER.format(**ctx))
     office = relations.Office.load(today_wita(now))
     ids = [uid for relation in NOTIFY[event] for uid in relations.people(relation, req, office)]
     rows, seen = [], {actor.id}
     for uid in ids:
         if uid not in seen:
             seen.add(uid)
-            row = queue(event, db.session.get(AppUser, uid), subject, body, request_id=req.id,
+            person = db.session.get(AppUser, uid)
+            links = one_click.mail_lines(event, person, req, now) if person is not None else ""
+            row = queue(event, person, subject, body + links + footer, request_id=req.id,
                         now=now)
             if row is not None:
                 rows.append(row)

@@ -47,6 +47,8 @@ EVENT_LABELS = {
     "absence_withdrawn": _l("Absence withdrawn"),
     "absence_ended": _l("Absence ended"),
     "kabid_absent_decision": _l("Kasi PDSI's decision while the Kabid Dalak was absent"),
+    "one_click_decision": _l("Decision taken from an email link"),
+    "one_click_refused": _l("Email decision link refused"),
 }
 
 

@@ -57,6 +57,7 @@ MASTER = "MasterData"
 REPORTS = "Reports"
 OUTBOX = "Outbox"
 SECURITY_LOG = "SecurityLog"
+DASHBOARD = "Dashboard"
 
 # Menu entries (view-menu names; labels are translated separately).
 M_REQUESTS = "Requests"
@@ -76,6 +77,7 @@ M_SUPPORT_TYPES = "Support types"
 M_CHECK_ITEMS = "Check items"
 M_HOLIDAYS = "Holidays"
 M_OUTBOX = "Outbox"
+M_DASHBOARD = "Dashboard"
 
 # What every logged-in user needs for their own profile and password.
 _SELF_SERVICE = {
@@ -98,6 +100,8 @@ def _menus(*names: str) -> set[tuple[str, str]]:
 
 
 _REQUESTS_MENU = _menus(M_REQUESTS, M_IMPROVEMENT, M_SUPPORT)
+# The supervisors' charts (SPEC §7): Pimpinan, Kasi PDSI, Kabid Dalak (and Admin, who holds all).
+_DASHBOARD = _grant(DASHBOARD, READ) | _menus(M_DASHBOARD)
 
 ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     PEMOHON: _SELF_SERVICE
@@ -114,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _REQUESTS_MENU
     | _menus(M_ABSENCE, M_REPORTS),
     KASI: _SELF_SERVICE
+    | _DASHBOARD
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)
     | _grant(ABSENCE, READ, WRITE)
@@ -126,6 +131,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _menus(M_ABSENCE, M_CHECKLIST, M_CHECKLIST_TODAY, M_CHECKLIST_MONTH, M_ROUNDS,
              M_INCIDENTS, M_REPORTS, M_OUTBOX),
     KABID: _SELF_SERVICE
+    | _DASHBOARD
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)
     | _grant(ABSENCE, READ, WRITE)
@@ -144,6 +150,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _REQUESTS_MENU
     | _menus(M_CHECKLIST, M_CHECKLIST_TODAY, M_CHECKLIST_MONTH, M_ROUNDS, M_INCIDENTS),
     PIMPINAN: _SELF_SERVICE
+    | _DASHBOARD
     | _grant(IMPROVEMENT, READ)
     | _grant(SUPPORT, READ)
     | _grant(ABSENCE, READ)
