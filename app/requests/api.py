@@ -11,7 +11,7 @@ from app.errors import error_response
 from app.fab_overrides import CheckedWritesMixin, ReferencedApi
 from app.requests.labels import API_LABELS
 from app.requests.listing import LIST_EAGER, VISIBLE_REQUESTS, RequestInterface
-from app.requests.models import PRIORITIES, ImprovementRequest, SupportRequest
+from app.requests.models import CATEGORIES, PRIORITIES, ImprovementRequest, SupportRequest
 from app.requests.schemas import (
     ImprovementSchema,
     SupportSchema,
@@ -59,7 +59,7 @@ class RequestApi(ReferencedApi, CheckedWritesMixin, ModelRestApi):
     def write_errors(self, data, item):
         if item is None and not getattr(current_actor(), "unit_id", None):
             return {"unit": ["Akun Anda belum terdaftar pada unit kerja; hubungi Admin."]}
-        return field_errors(self.kind, data, partial=item is not None)
+        return field_errors(self.kind, data, partial=item is not None, stored=item)
 
     def edit_refusal(self, item):
         refusal = edit_refusal(item, current_actor())
@@ -128,11 +128,11 @@ class ImprovementRequestApi(RequestApi):
     kind = Kind.IMPROVEMENT
     class_permission_name = R.IMPROVEMENT
     datamodel = RequestInterface(ImprovementRequest, eager=LIST_EAGER)
-    kind_columns = ["system_id", "current_condition", "proposed_improvement", "reason",
+    kind_columns = ["category", "system_id", "current_condition", "proposed_improvement", "reason",
                     "priority", "desired_date"]
     required_columns = ImprovementSchema.required_names()
     references = {"system_id": ("system", ACTIVE)}
-    choices_columns = {"priority": PRIORITIES}
+    choices_columns = {"priority": PRIORITIES, "category": CATEGORIES}
     list_title = _l("Improvement requests (FM-01)")
     add_title = _l("New improvement request")
     edit_title = _l("Edit improvement request")
