@@ -88,9 +88,11 @@ def printed(make, kind: str, reference: str, now) -> bytes:
     """`make()` (a layout's call) with the print options in force, signed when configured."""
     from app.printing.layout import print_options as options_in_force
 
-    with options_in_force(print_options(kind, reference)):
+    with options_in_force(print_options(kind, reference)) as options:
         data = make()
-    return signing.sign_pdf(data, now) if signing.signing_configured() else data
+    if options.stamp_box is None:
+        return data
+    return signing.sign_pdf(data, now, options.stamp_box)
 
 
 def pdf_response(data: bytes, filename: str):

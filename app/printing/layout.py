@@ -34,9 +34,9 @@ LETTERHEAD = (
 DEFAULT_ADDRESS = "GRAHA SEWAKA DHARMA, JL. MAJAPAHIT, LUMINTANG, DENPASAR"
 EMBLEM_WIDTH = 20  # mm
 QR_SIZE = 24  # mm: a phone reads it from paper, pdftoppm at 150 dpi too
-# Where the electronic-signature stamp goes: the foot of the last page, above the footer
-# (x, y from the top-left, width, height in mm). `FormPdf.output` keeps it free.
-STAMP_BOX = (15, 297 - 16 - 24, 95, 22)
+# The electronic-signature stamp (width, height in mm), under the last content of the last
+# page; `FormPdf.output` keeps the room and notes where (`PrintOptions.stamp_box`).
+STAMP_SIZE = (100, 20)
 KASI_POSITION = "Kepala Seksi Pengolahan Data dan Sistem Informasi Penanaman Modal"
 KABID_POSITION = ("Kepala Bidang Pengendalian Pelaksanaan Penanaman Modal dan Informasi "
                   "Penanaman Modal")
@@ -70,6 +70,8 @@ class PrintOptions:
     verification_code: str | None = None
     verification_url: str | None = None
     stamp_room: bool = False
+    # (page index, x, y from the top, width, height) in mm, set when the PDF is written.
+    stamp_box: tuple[int, float, float, float, float] | None = None
 
 
 _OPTIONS: contextvars.ContextVar[PrintOptions | None] = contextvars.ContextVar(
@@ -129,20 +131,27 @@ class FormPdf(FPDF):
         self.set_font(FONT, size=SIZE)
 
     def footer(self):
-        self.set_y(-12)
+        self.set_y(-13)
         self.set_font(FONT, "", 7)
+        self.cell(self.epw * 0.75, 3.5, f"{self.form_code} · {self.reference} · dicetak "
+                  f"{format_datetime(self.printed_at)}")
+        self.cell(self.epw * 0.25, 3.5, f"Halaman {self.page_no()} dari {{nb}}", align="R",
+                  new_x="LMARGIN", new_y="NEXT")
         code = self.options.verification_code
-        verify = f"Kode Verifikasi {code} · " if code else ""
-        left = f"{self.form_code} · {self.reference} · dicetak {format_datetime(self.printed_at)}"
-        width = self.get_string_width(left) + 2
-        self.cell(width, 4, left)
-        self.cell(self.epw - width, 4, f"{verify}Halaman {self.page_no()} dari {{nb}}",
-                  align="R")
+        if code:
+            self.set_font(FONT, "", 6.5)
+            self.cell(self.epw, 3.5, f"Kode Verifikasi {code} · periksa keaslian di "
+                      f"{self.options.verification_url}")
 
     def output(self, *args, **kwargs):
-        """Keeps the foot of the last page free for the signature stamp (STAMP_BOX)."""
-        if self.options.stamp_room and self.page > 0 and self.get_y() > STAMP_BOX[1] - 2:
-            self.add_page()
+        """Keeps room for the signature stamp under the last content (a new page when the
+        last one is full) and notes where it is (`options.stamp_box`)."""
+        if self.options.stamp_room and self.page > 0 and self.options.stamp_box is None:
+            width, height = STAMP_SIZE
+            if self.get_y() + 3 + height > self.page_break_trigger:
+                self.add_page()
+            self.options.stamp_box = (self.page - 1, self.l_margin, self.get_y() + 3, width,
+                                      height)
         return super().output(*args, **kwargs)
 
 
