@@ -130,10 +130,27 @@ class ImprovementRequestApi(RequestApi):
     datamodel = RequestInterface(ImprovementRequest, eager=LIST_EAGER)
     kind_columns = ["category", "system_id", "current_condition", "proposed_improvement", "reason",
                     "priority", "desired_date"]
-    required_columns = ImprovementSchema.required_names()
+    # Required for the default category (penyempurnaan): a client that fills only what is
+    # required gets a complete improvement; an innovation leaves it empty (its description).
+    required_columns = ImprovementSchema.required_names() | {"system_id"}
+    description_columns = {
+        "system_id": _l("Required for a SIM improvement; leave empty for a new product "
+                        "innovation."),
+        "category": _l("penyempurnaan: improving an existing SIM module; inovasi: a new IT "
+                       "product for the services. Default: penyempurnaan."),
+    }
+    search_columns = RequestApi.search_columns + ["category"]
     references = {"system_id": ("system", ACTIVE)}
     choices_columns = {"priority": PRIORITIES, "category": CATEGORIES}
     list_title = _l("Improvement requests (FM-01)")
+
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        # An innovation has no system: FAB's inferred field would refuse the empty value
+        # (sent, or merged from the stored row on an edit).
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            schema.fields["system_id"].allow_none = True
+
     add_title = _l("New improvement request")
     edit_title = _l("Edit improvement request")
     show_title = _l("Improvement request")

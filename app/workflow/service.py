@@ -72,6 +72,8 @@ def available_actions(user, req: ServiceRequest, now: dt.datetime | None = None)
     day = today_wita(now)
     result = []
     for action in rules.actions_from(req.status):
+        if action.guard in CONDITIONS and not CONDITIONS[action.guard](req):
+            continue  # e.g. a result already confirmed as received
         standing = relations.standing(user, req, action.actor, day)
         if standing is not None:
             result.append(Allowed(action, standing))
@@ -247,9 +249,17 @@ def _guard_assess(step: Step) -> None:
             time=format_time(acted))})
 
 
+def _not_acknowledged(req: ServiceRequest) -> bool:
+    return req.acknowledged_at is None
+
+
+# Guards that read only the request: they also decide whether its button is offered.
+CONDITIONS = {"not_acknowledged": _not_acknowledged}
+
+
 def _guard_acknowledge(step: Step) -> None:
     """The requester confirms the result once (SOP 9.3)."""
-    if step.req.acknowledged_at is not None:
+    if not _not_acknowledged(step.req):
         raise WorkflowError(409, gettext("The result of this request was already confirmed "
                                          "as received."))
 
