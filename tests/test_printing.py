@@ -265,3 +265,45 @@ def test_support_form_prints_the_same_blocks(year_2033, backend, api):
                          "Dilaksanakan oleh", *signer("it.budi")])
     assert "Hasil diterima oleh" not in text  # not acknowledged (yet)
     render_pages(response.data, f"fm03-done-{backend}")
+
+
+def _png(size: tuple[int, int], colour=(0, 90, 160)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_admin_uploads_the_letterhead_emblem(year_2033, app, login_as):
+    admin = login_as("admin")
+    page = admin.get("/letterhead/").get_data(as_text=True)
+    assert "Kop Surat" in page and "Lambang bawaan" in page
+    assert login_as("kasi.pdsi").get("/letterhead/").status_code in (302, 403)
+
+    refused = [
+        (b"GIF89a not an image at all", "x.png", "Berkas bukan gambar PNG atau JPEG."),
+        (b"\x89PNG" + b"\0" * (app.config["LOGO_MAX_BYTES"] + 10), "big.png",
+         "Gambar terlalu besar"),
+    ]
+    for data, name, message in refused:
+        rv = admin.post("/letterhead/upload", data={"logo": (io.BytesIO(data), name)},
+                        content_type="multipart/form-data", follow_redirects=True)
+        assert message in rv.get_data(as_text=True)
+    assert "Lambang bawaan" in admin.get("/letterhead/").get_data(as_text=True)
+
+    emblem = _png((61, 73))
+    rv = admin.post("/letterhead/upload", data={"logo": (io.BytesIO(emblem), "lambang.png")},
+                    content_type="multipart/form-data", follow_redirects=True)
+    assert "Lambang kop surat disimpan." in rv.get_data(as_text=True)
+    assert admin.get("/letterhead/logo").data == emblem
+
+    req = request_in("pending_unit_approval", now=at("2033-03-18T09:00"))
+    response = login_as("pemohon").get(f"/print/improvement_request/{req.id}.pdf")
+    sizes = {image.image.size for image in PdfReader(io.BytesIO(response.data)).pages[0].images}
+    assert (61, 73) in sizes  # the uploaded emblem, beside the QR code
+
+    admin.post("/letterhead/remove")
+    response = login_as("pemohon").get(f"/print/improvement_request/{req.id}.pdf")
+    sizes = {image.image.size for image in PdfReader(io.BytesIO(response.data)).pages[0].images}
+    assert (61, 73) not in sizes and (200, 240) in sizes  # the default emblem again
