@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import subprocess
+import sys
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -123,3 +124,18 @@ def test_the_checklist_print_is_signed_too(year_2033, signing, api):
     response = api("kasi.pdsi").get("/print/checklist/2033-05-04.pdf")
     _signature, status = validation(response.data, signing)
     assert status.intact and status.valid and status.trusted
+
+
+def test_the_app_does_not_load_pyhanko_segno_or_fpdf_until_a_print(tmp_path):
+    """Workers, the clock and the CLI carry none of the print libraries (memory)."""
+    script = (
+        "import sys\n"
+        "from app import create_app\n"
+        "from config import TestConfig\n"
+        f"create_app(TestConfig, SQLALCHEMY_DATABASE_URI='sqlite:///{tmp_path}/x.db')\n"
+        "print(sorted(m for m in ('pyhanko', 'segno', 'fpdf') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
