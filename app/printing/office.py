@@ -17,6 +17,7 @@ from app.extensions import db
 from app.requests.models import LetterheadLogo
 from app.security import roles as R
 from app.security.access import current_actor
+from app.security.hardening import log_security_event
 from app.timeutil import utcnow
 
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
@@ -32,11 +33,16 @@ def office_settings():
         effective = dt.date.fromisoformat(config.get("FORM_EFFECTIVE_DATE") or "")
     except ValueError:
         effective = None
-    logo = db.session.execute(select(LetterheadLogo.data).order_by(
-        LetterheadLogo.id.desc()).limit(1)).scalar()
+    stored = stored_logo()
+    logo = stored.data if stored is not None else None
     return Office(address=config["OFFICE_ADDRESS"], phone=config["OFFICE_PHONE"],
                   email=config["OFFICE_EMAIL"], website=config["OFFICE_WEBSITE"],
                   revision=config["FORM_REVISION"], effective_date=effective, logo=logo)
+
+
+def stored_logo() -> LetterheadLogo | None:
+    return db.session.execute(select(LetterheadLogo).order_by(
+        LetterheadLogo.id.desc()).limit(1)).scalar()
 
 
 def checked_logo(data: bytes) -> tuple[str | None, str | None]:
@@ -74,9 +80,7 @@ class LetterheadView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        stored = db.session.execute(select(LetterheadLogo).order_by(
-            LetterheadLogo.id.desc()).limit(1)).scalar()
-        return self.render_template("printing/letterhead.html", stored=stored,
+        return self.render_template("printing/letterhead.html", stored=stored_logo(),
                                     office=office_settings(),
                                     max_kb=current_app.config["LOGO_MAX_BYTES"] // 1024)
 
@@ -85,8 +89,7 @@ class LetterheadView(BaseView):
     def logo(self):
         from app.printing.layout import default_emblem
 
-        stored = db.session.execute(select(LetterheadLogo).order_by(
-            LetterheadLogo.id.desc()).limit(1)).scalar()
+        stored = stored_logo()
         data, kind = (stored.data, stored.content_type) if stored else (default_emblem(),
                                                                         "image/png")
         return current_app.response_class(data, mimetype=kind,
@@ -104,6 +107,8 @@ class LetterheadView(BaseView):
         db.session.query(LetterheadLogo).delete()
         db.session.add(LetterheadLogo(content_type=kind, data=data,
                                       uploaded_by_id=current_actor().id, uploaded_at=utcnow()))
+        log_security_event("letterhead_logo", current_actor().username,
+                           f"Lambang kop surat diganti ({kind}, {len(data)} bita)", commit=False)
         db.session.commit()
         flash(gettext("The letterhead emblem was saved."), "success")
         return redirect(url_for("LetterheadView.index"))
@@ -112,6 +117,8 @@ class LetterheadView(BaseView):
     @has_access
     def remove(self):
         db.session.query(LetterheadLogo).delete()
+        log_security_event("letterhead_logo", current_actor().username,
+                           "Lambang kop surat kembali ke lambang bawaan", commit=False)
         db.session.commit()
         flash(gettext("The default emblem is used again."), "info")
         return redirect(url_for("LetterheadView.index"))

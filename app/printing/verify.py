@@ -30,7 +30,7 @@ from app.workflow.vocabulary import DECISION_LABELS, KIND_LABELS, STATE_LABELS
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 CHECKLIST = "checklist"
-CHECKLIST_CODE = "FM-DALAK-DAT-02-02"
+CHECKLIST_CODE = "FM-DALAK-DAT-02-02"  # checklist_form's, without loading fpdf for this page
 
 
 def new_code() -> str:
