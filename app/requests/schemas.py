@@ -26,15 +26,23 @@ from app.requests.models import (
     SimSystem,
     SupportType,
 )
-from app.schemas import FormSchema, is_required, moment, required_message, text, value
+from app.schemas import (
+    REQUIRED_MESSAGE,
+    FormSchema,
+    is_required,
+    moment,
+    required_message,
+    text,
+    value,
+)
 
 SR = ServiceRequest
 INACTIVE_CHOICE = N_("The choice was not found or is not active.")
 # Read by the web form's validator too (app.requests.views): said when it is shown.
 NEEDED_ORDER = lazy_gettext("The end time cannot be before the start time.")
 # SOP 2.2: an improvement names the SIM module it improves; an innovation (SOP 2.3) has none.
-SYSTEM_NEEDED = N_("Choose the system/module to improve: it is required for a SIM "
-                   "improvement.")
+# The project's one wording for an empty required field; the form's description says when.
+SYSTEM_NEEDED = REQUIRED_MESSAGE
 
 
 def _active(master):
