@@ -113,3 +113,19 @@ def test_innovation_filed_done_acknowledged_and_verified(office, people, browser
         check.screenshot(path=str(folder / f"{viewport}-anonymous-forged.png"), full_page=True)
     finally:
         phone.close()
+
+
+def test_the_admin_sets_the_letterhead_emblem(office, people, viewport, tmp_path):
+    emblem = tmp_path / "lambang-kota.png"
+    Image.new("RGB", (90, 110), (180, 20, 30)).save(emblem)
+    admin = people("admin", "letterhead", viewport)
+    page = admin.go("/")
+    page.goto(admin.base + "/letterhead/")
+    admin.step("letterhead", "Kop Surat", "Lambang bawaan", "Tanggal Berlaku")
+    page.set_input_files("#logo-file", str(emblem))
+    page.click("#btn-upload-logo")
+    admin.step("emblem-saved", "Lambang kop surat disimpan.", "Diunggah")
+    size = page.evaluate("document.querySelector('#letterhead-logo').naturalWidth")
+    assert size == 90  # the uploaded picture is shown
+    page.click("#btn-remove-logo")
+    admin.step("emblem-default", "Lambang bawaan digunakan kembali.", "Lambang bawaan")
