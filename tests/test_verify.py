@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image
@@ -17,6 +19,7 @@ from pyzbar.pyzbar import decode
 
 from app.checklist import calendar, rounds
 from app.extensions import db
+from app.printing import verify
 from app.requests.models import VerificationCode
 from app.timeutil import WITA, to_utc_naive
 from tests.helpers import ROOT, read_pdf
@@ -119,3 +122,19 @@ def test_lookups_are_limited_per_address(year_2033, app, monkeypatch):
         "/verify/ABCDEFGHJKMN", environ_base=first).get_data(as_text=True)
     other = client.get("/verify/ABCDEFGHJKMN", environ_base={"REMOTE_ADDR": "10.19.0.2"})
     assert other.status_code == 404
+
+
+def test_racing_first_prints_share_one_code(year_2033, app):
+    req = request_in("pending_unit_approval", now=at("2033-04-07T09:00"))
+    start = threading.Barrier(4)
+
+    def first_print(_):
+        with app.app_context():
+            start.wait()
+            return verify.code_for("improvement", str(req.id))
+
+    with ThreadPoolExecutor(4) as pool:
+        codes = set(pool.map(first_print, range(4)))
+    assert len(codes) == 1
+    assert db.session.query(VerificationCode).filter_by(
+        kind="improvement", reference=str(req.id)).count() == 1
