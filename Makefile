@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := run.py
 
-.PHONY: install install-dev lock translations translations-update run serve test test-fast lint postgres browser nginx screenshots clean
+.PHONY: install install-dev lock translations translations-update run serve test test-fast lint postgres browser nginx print-tools screenshots clean
 
 # Runtime packages only for `make run` and production; the test tools on top for `make test`.
 # Both files are pinned with hashes by scripts/lock-requirements.sh (uv) from pyproject.toml.
@@ -52,9 +52,13 @@ browser:
 nginx:
 	scripts/install-nginx.sh
 
-# Every test, on SQLite and on PostgreSQL, the browser tests in Debian's Chromium, and the app
-# behind Debian's nginx.
-test: install-dev postgres browser nginx
+# pdftoppm and libzbar0: the print tests render a form's page and decode its QR code.
+print-tools:
+	scripts/install-print-tools.sh
+
+# Every test, on SQLite and on PostgreSQL, the browser tests in Debian's Chromium, the app
+# behind Debian's nginx, the printed forms' pages rendered and their QR codes decoded.
+test: install-dev postgres browser nginx print-tools
 	$(BIN)/ruff check app reports seeds tests config.py run.py
 	$(BIN)/python -m pytest
 

@@ -94,6 +94,21 @@ class Config:
             "NUMBER_FORMAT_SUPPORT", "{seq:03d}/PDT-TI/DPMPTSP/{month_roman}/{year}"
         ),
     }
+    # The printed forms' letterhead and document control (SPEC §6); the emblem is uploaded by
+    # the Admin (Kop Surat), at most LOGO_MAX_BYTES, PNG or JPEG.
+    OFFICE_ADDRESS = os.environ.get(
+        "OFFICE_ADDRESS", "GRAHA SEWAKA DHARMA, JL. MAJAPAHIT, LUMINTANG, DENPASAR")
+    OFFICE_PHONE = os.environ.get("OFFICE_PHONE", "(0361) 223925")
+    OFFICE_EMAIL = os.environ.get("OFFICE_EMAIL", "dpmptsp@denpasarkota.go.id")
+    OFFICE_WEBSITE = os.environ.get("OFFICE_WEBSITE", "dpmptsp.denpasarkota.go.id")
+    FORM_REVISION = os.environ.get("FORM_REVISION", "00")
+    FORM_EFFECTIVE_DATE = os.environ.get("FORM_EFFECTIVE_DATE", "2026-01-02")  # YYYY-MM-DD
+    LOGO_MAX_BYTES = int(os.environ.get("LOGO_MAX_BYTES", str(512 * 1024)))
+    # Public verification page of a printed form (GET /verify/<code>): look-ups per address.
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    # Electronic signature (PAdES) of every print, when a PKCS#12 file is configured.
+    SIGNING_CERT = os.environ.get("SIGNING_CERT") or None
+    SIGNING_CERT_PASSWORD = os.environ.get("SIGNING_CERT_PASSWORD") or None
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 1024 * 1024
 

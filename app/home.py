@@ -92,6 +92,21 @@ def own_requests(user, day, limit: int = OWN_LIMIT):
     ).scalars())
 
 
+def to_acknowledge(user, limit: int = OWN_LIMIT):
+    """The requester's requests done lately whose result they have not yet confirmed as
+    received (action `acknowledge`, SOP 9.3): newest first."""
+    since = utcnow() - dt.timedelta(days=OWN_RECENT_DAYS)
+    return list(db.session.execute(
+        select(ServiceRequest)
+        .where(ServiceRequest.kind.in_(REQUEST_KINDS), ServiceRequest.requester_id == user.id,
+               ServiceRequest.status == State.DONE, ServiceRequest.acknowledged_at.is_(None),
+               ServiceRequest.closed_at >= since)
+        .options(joinedload(ServiceRequest.officer))
+        .order_by(ServiceRequest.closed_at.desc(), ServiceRequest.id.desc())
+        .limit(limit)
+    ).scalars())
+
+
 # --- the supervisors' summary ----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -196,6 +211,7 @@ class HomeView(IndexView):
             # An official files requests now and then: the list when there is something in it.
             if own or not access.has_role(user, *R.SEE_ALL_REQUESTS, R.PETUGAS_IT):
                 extra["own"] = own
+            extra["to_acknowledge"] = to_acknowledge(user)
         if access.has_role(user, *SUMMARY_ROLES):
             extra["summary"] = summary(day)
         return extra

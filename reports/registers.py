@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
+from app.i18n import labels_in_office_language
 from app.requests.models import (
+    CATEGORIES,
     Assignment,
     RequestHistory,
     ServiceRequest,
@@ -55,18 +57,22 @@ class RegisterKind:
     master: type  # the master list the request names: system (FM-01) or support type (FM-03)
     master_key: object
     master_header: str
+    with_category: bool = False  # FM-01: penyempurnaan / inovasi (SPEC §3)
 
 
 REGISTER_KINDS = {
-    "improvement": RegisterKind("improvement", SimSystem, SR.system_id, "Sistem/Modul"),
+    "improvement": RegisterKind("improvement", SimSystem, SR.system_id, "Sistem/Modul",
+                                with_category=True),
     "support": RegisterKind("support", SupportType, SR.support_type_id, "Jenis Dukungan"),
 }
 
 
-def register_columns(master_header: str) -> list[Column]:
+def register_columns(master_header: str, with_category: bool = False) -> list[Column]:
+    category = [Column("Kategori", 20)] if with_category else []
     return [
         Column("Nomor Permintaan", 26), Column("Tanggal", 12), Column("Pemohon", 28),
-        Column("Unit Kerja / Bidang", 32), Column(master_header, 26), Column("Judul", 44),
+        Column("Unit Kerja / Bidang", 32), *category, Column(master_header, 26),
+        Column("Judul", 44),
         Column("Status", 30), Column("Pelaksana (Petugas IT)", 32), Column("Target Awal", 12),
         Column("Target Waktu Saat Ini", 14), Column("Penugasan Ulang", 11, "int"),
         Column("Tanggal Selesai", 17), Column("Tepat Waktu", 10),
@@ -95,7 +101,8 @@ def _request_rows(ctx: ReportContext, spec: RegisterKind):
     requester = aliased(AppUser)
     return stream(
         select(SR.id, SR.number, SR.submitted_at, requester.first_name, requester.last_name,
-               Unit.name.label("unit"), spec.master.name.label("master"), SR.title, SR.status,
+               Unit.name.label("unit"), SR.category, spec.master.name.label("master"), SR.title,
+               SR.status,
                SR.target_date, SR.closed_at)
         .join(requester, requester.id == SR.requester_id)
         .join(Unit, Unit.id == SR.unit_id)
@@ -151,13 +158,15 @@ class RegisterTotals:
 def build_register(book: Workbook, ctx: ReportContext, kind: str) -> None:
     spec = REGISTER_KINDS[kind]
     summary = book.sheet("Ringkasan")  # first in the workbook, filled in last
-    sheet = book.sheet("Daftar Permintaan").begin(register_columns(spec.master_header), [
+    columns = register_columns(spec.master_header, spec.with_category)
+    sheet = book.sheet("Daftar Permintaan").begin(columns, [
         "Tanggal = tanggal pengajuan (WITA); draf tidak dicantumkan.",
         "Penugasan ulang = jumlah penugasan yang disetujui dikurangi satu.",
         LATENESS_NOTE + f" Hari ini: {ctx.today:%d/%m/%Y}.",
     ])
     totals = RegisterTotals()
     labels = state_labels()
+    categories = labels_in_office_language(CATEGORIES)
     rows = merge_by_request(_request_rows(ctx, spec), _assignment_rows(ctx, kind))
     for req, assignments in rows:
         submitted = local(req.submitted_at)
@@ -165,9 +174,10 @@ def build_register(book: Workbook, ctx: ReportContext, kind: str) -> None:
         on_time, days_late = lateness(req.status, req.target_date,
                                       completed.date() if completed else None, ctx.today)
         officers = dict.fromkeys(full_name(a.first_name, a.last_name) for a in assignments)
+        category = [categories.get(req.category)] if spec.with_category else []
         sheet.append([
             req.number, submitted.date(), full_name(req.first_name, req.last_name), req.unit,
-            req.master, req.title, labels[req.status], ", ".join(officers) or None,
+            *category, req.master, req.title, labels[req.status], ", ".join(officers) or None,
             assignments[0].target_date if assignments else None, req.target_date,
             max(0, len(assignments) - 1), completed, on_time, days_late,
         ])

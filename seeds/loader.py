@@ -12,7 +12,13 @@ from sqlalchemy import select
 from app.checklist import calendar
 from app.checklist.models import CheckItem
 from app.extensions import db
-from app.requests.models import ImprovementRequest, SimSystem, SupportRequest, SupportType
+from app.requests.models import (
+    IMPROVEMENT,
+    ImprovementRequest,
+    SimSystem,
+    SupportRequest,
+    SupportType,
+)
 from app.security.models import AppUser, Unit
 from app.security.passwords import password_problems
 from app.timeutil import WITA, to_utc_naive, to_wita, utcnow
@@ -149,8 +155,11 @@ def _fill_fields(req, fields: dict, day: dt.date) -> None:
         return None if value is None else day + dt.timedelta(days=value)
 
     if req.kind == "improvement":
-        req.system_id = db.session.execute(
-            select(SimSystem.id).where(SimSystem.code == fields["system_code"])).scalar_one()
+        req.category = fields.get("category", IMPROVEMENT)
+        if "system_code" in fields:  # an innovation (SOP 2.3) names no existing module
+            req.system_id = db.session.execute(
+                select(SimSystem.id).where(SimSystem.code == fields["system_code"])
+            ).scalar_one()
         req.current_condition = fields["current_condition"]
         req.proposed_improvement = fields["proposed_improvement"]
         req.reason = fields["reason"]

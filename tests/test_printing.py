@@ -6,15 +6,19 @@ Every test works in March 2033, a year no other test uses, on its own day.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import subprocess
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from app.checklist import acknowledgement, calendar, rounds
 from app.checklist.models import Incident
 from app.extensions import db
 from app.security.models import Absence
 from app.timeutil import WITA, to_utc_naive
-from tests.helpers import read_pdf
+from tests.helpers import ROOT, read_pdf
 from tests.workflow_helpers import act, new_request, request_in, target_date, user
 
 
@@ -189,3 +193,118 @@ def test_print_buttons_on_the_request_and_round_pages(year_2033, login_as):
     rnd = rounds.rounds_of(day)[0]
     page = login_as("kasi.pdsi").get(f"/checklist/round/{rnd.id}").get_data(as_text=True)
     assert 'id="print-pdf"' in page and "/print/checklist/2033-03-14.pdf" in page
+
+
+# --- issue 19: the Kasi's assessment, the work's signatures, the letterhead ------------------
+
+FORMS_DIR = ROOT / "test-artifacts" / "forms"
+
+
+def render_pages(data: bytes, name: str, dpi: int = 100) -> list[Path]:
+    """The PDF's pages as PNG (Debian's pdftoppm) under test-artifacts/forms/, to look at."""
+    FORMS_DIR.mkdir(parents=True, exist_ok=True)
+    source = FORMS_DIR / f"{name}.pdf"
+    source.write_bytes(data)
+    for old in FORMS_DIR.glob(f"{name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(source), str(FORMS_DIR / name)],
+                   check=True)
+    return sorted(FORMS_DIR.glob(f"{name}-*.png"))
+
+
+def test_rejected_form_shows_not_feasible_with_reason_and_the_kabids_confirmation(
+        year_2033, backend, login_as):
+    now = at("2033-03-15T09:00")  # a Tuesday
+    req = request_in("pending_assessment", now=now)
+    act(req, "assess", "kasi.pdsi", {"feasible": False,
+                                     "note": "Fitur ini sudah tersedia di SiCantik."}, now=now)
+    act(req, "kabid_approve", "kabid.dalak", {"note": "Setuju ditolak."}, now=now)
+    assert req.status == "rejected"
+
+    response = login_as("pemohon").get(f"/print/improvement_request/{req.id}.pdf")
+    pages, text = read_pdf(response)
+    kasi, kabid = user("kasi.pdsi"), user("kabid.dalak")
+    assert_all_in(text, [
+        "HASIL KAJIAN KASI PDSI", "Hasil Kajian Kasi PDSI Tidak Layak",
+        "Alasan Fitur ini sudah tersedia di SiCantik.", f"Dikaji oleh {kasi.full_name}",
+        f"Penolakan disetujui Kabid Dalak ({kabid.full_name}, 15 Maret 2033)",
+        "Tidak ada penugasan: permintaan dinilai Tidak Layak oleh Kasi PDSI.",
+    ])
+    assert "Belum ada penugasan" not in text
+    assert "Disetujui Kabid Dalak" not in text  # the Kabid approved a rejection
+    render_pages(response.data, f"fm01-rejected-{backend}")
+
+
+def test_done_form_has_the_kasi_the_officer_and_the_requester(year_2033, backend, login_as):
+    now = at("2033-03-16T09:00")  # a Wednesday
+    req = request_in("done", now=now)
+    act(req, "acknowledge", "pemohon", {"note": "Modul sudah kami pakai."}, now=now)
+
+    response = login_as("pemohon").get(f"/print/improvement_request/{req.id}.pdf")
+    pages, text = read_pdf(response)
+    assert_all_in(text, [
+        "Kategori Penyempurnaan SIM", "Hasil Kajian Kasi PDSI Layak",
+        f"Disetujui Kabid Dalak ({user('kabid.dalak').full_name}, 16 Maret 2033)",
+        "Dibuat oleh", "Disetujui oleh", "Mengetahui", "Dikaji oleh", "Dilaksanakan oleh",
+        "Hasil diterima oleh", "Catatan: Modul sudah kami pakai.", "Hasil diterima oleh pemohon",
+        *signer("kasi.pdsi"), *signer("it.budi"), *signer("pemohon"), *signer("kabid.dalak"),
+        # the letterhead and the document control (config.py's defaults)
+        "Telp. (0361) 223925", "Pos-el: dpmptsp@denpasarkota.go.id",
+        "Laman: dpmptsp.denpasarkota.go.id", "Nomor Formulir Revisi Tanggal Berlaku",
+        "FM-DALAK-DAT-02-01 00 2 Januari 2026",
+    ])
+    assert len(PdfReader(io.BytesIO(response.data)).pages[0].images) == 2  # emblem and QR
+    render_pages(response.data, f"fm01-done-{backend}")
+
+
+def test_support_form_prints_the_same_blocks(year_2033, backend, api):
+    now = at("2033-03-17T09:00")  # a Thursday
+    req = request_in("done", kind="support", now=now)
+    response = api("kasi.pdsi").get(f"/print/support_request/{req.id}.pdf")
+    pages, text = read_pdf(response)
+    assert_all_in(text, ["FM-DALAK-DAT-02-03", "Hasil Kajian Kasi PDSI Layak",
+                         "Dilaksanakan oleh", *signer("it.budi")])
+    assert "Hasil diterima oleh" not in text  # not acknowledged (yet)
+    render_pages(response.data, f"fm03-done-{backend}")
+
+
+def _png(size: tuple[int, int], colour=(0, 90, 160)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_admin_uploads_the_letterhead_emblem(year_2033, app, login_as):
+    admin = login_as("admin")
+    page = admin.get("/letterhead/").get_data(as_text=True)
+    assert "Kop Surat" in page and "Lambang bawaan" in page
+    assert login_as("kasi.pdsi").get("/letterhead/").status_code in (302, 403)
+
+    refused = [
+        (b"GIF89a not an image at all", "x.png", "Berkas bukan gambar PNG atau JPEG."),
+        (b"\x89PNG" + b"\0" * (app.config["LOGO_MAX_BYTES"] + 10), "big.png",
+         "Gambar terlalu besar"),
+    ]
+    for data, name, message in refused:
+        rv = admin.post("/letterhead/upload", data={"logo": (io.BytesIO(data), name)},
+                        content_type="multipart/form-data", follow_redirects=True)
+        assert message in rv.get_data(as_text=True)
+    assert "Lambang bawaan" in admin.get("/letterhead/").get_data(as_text=True)
+
+    emblem = _png((61, 73))
+    rv = admin.post("/letterhead/upload", data={"logo": (io.BytesIO(emblem), "lambang.png")},
+                    content_type="multipart/form-data", follow_redirects=True)
+    assert "Lambang kop surat disimpan." in rv.get_data(as_text=True)
+    assert admin.get("/letterhead/logo").data == emblem
+
+    req = request_in("pending_unit_approval", now=at("2033-03-18T09:00"))
+    response = login_as("pemohon").get(f"/print/improvement_request/{req.id}.pdf")
+    sizes = {image.image.size for image in PdfReader(io.BytesIO(response.data)).pages[0].images}
+    assert (61, 73) in sizes  # the uploaded emblem, beside the QR code
+
+    admin.post("/letterhead/remove")
+    response = login_as("pemohon").get(f"/print/improvement_request/{req.id}.pdf")
+    sizes = {image.image.size for image in PdfReader(io.BytesIO(response.data)).pages[0].images}
+    assert (61, 73) not in sizes and (200, 240) in sizes  # the default emblem again

@@ -266,7 +266,7 @@ def test_improvement_register_rows_and_lateness(seeded, ctx, tmp_path):
         assert cell.is_date, column
     assert first["Tanggal"].number_format == xlsx.DATE_FORMAT
     assert sheet.freeze_panes == f"A{first['Tanggal'].row}"
-    assert sheet.auto_filter.ref == f"A{first['Tanggal'].row - 1}:N{rows[-1]['Tanggal'].row}"
+    assert sheet.auto_filter.ref == f"A{first['Tanggal'].row - 1}:O{rows[-1]['Tanggal'].row}"  # 15 columns: Kategori (issue 19)
     with zipfile.ZipFile(path) as archive:
         assert any(name.startswith("xl/charts/chart") for name in archive.namelist())
         assert not any("<f>" in archive.read(n).decode() for n in archive.namelist()

@@ -64,6 +64,7 @@ SPEC_ACTIONS = {
     "reassign": ("kasi", {"in_progress", "obstacle_reported"}),
     "accept_done": ("kasi", {"completion_reported"}),
     "return_done": ("kasi", {"completion_reported"}),
+    "acknowledge": ("requester", {"done"}),  # issue 19: the result was received (SOP 9.3)
 }
 
 
@@ -90,7 +91,7 @@ EXPECTED_NEXT = {
     "assess": "pending_kabid_approval", "kabid_approve": "in_progress",
     "kabid_decline": "pending_assessment", "report_done": "completion_reported",
     "report_obstacle": "obstacle_reported", "reassign": "in_progress", "accept_done": "done",
-    "return_done": "in_progress",
+    "return_done": "in_progress", "acknowledge": "done",
 }
 PATHS = {"improvement": "/api/v1/improvement_request", "support": "/api/v1/support_request"}
 
@@ -118,8 +119,9 @@ def test_every_action_and_person_in_state(app, api, ctx, kind, state):
             else:
                 assert (after.status, after.version, _history_count(req.id)) == before
                 assert "message" in rv.get_json()
-    # Open states offer someone a move; final states offer nobody one.
-    assert (allowed_count == 0) == (state in ("done", "rejected", "cancelled"))
+    # Open states offer someone a move; final states offer nobody one, except the requester's
+    # confirmation that a done request's result was received.
+    assert (allowed_count == 0) == (state in ("rejected", "cancelled"))
 
 
 def _history_count(request_id: int) -> int:

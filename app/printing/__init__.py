@@ -6,17 +6,24 @@
 
 A browser session or an API bearer token; the same role check (can_read on the form's
 permission object) and, for requests, the same row filter as the UI and the API.
+
+Every print carries the form's verification code and its QR code (`verify`, the public page
+`GET /verify/<code>`), the office's letterhead (`office`, the Admin's page "Kop Surat"), and is
+signed electronically where a certificate is configured (`signing`).
 """
 
 from __future__ import annotations
 
 from flask import make_response
 from flask_appbuilder import BaseView, expose
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.i18n import in_office_language
+from app.printing import signing, verify
+from app.printing.office import LetterheadView, office_settings
 from app.requests.models import (
     Assignment,
     ImprovementRequest,
@@ -66,6 +73,28 @@ def _forms():
     return request_form
 
 
+def print_options(kind: str, reference: str):
+    """The letterhead, the form's verification code and QR address, and room for the
+    signature stamp when prints are signed."""
+    from app.printing.layout import PrintOptions
+
+    code = verify.code_for(kind, reference)
+    return PrintOptions(office=office_settings(), verification_code=verify.shown(code),
+                        verification_url=verify.verify_url(code),
+                        stamp_room=signing.signing_configured())
+
+
+def printed(make, kind: str, reference: str, now) -> bytes:
+    """`make()` (a layout's call) with the print options in force, signed when configured."""
+    from app.printing.layout import print_options as options_in_force
+
+    with options_in_force(print_options(kind, reference)) as options:
+        data = make()
+    if options.stamp_box is None:
+        return data
+    return signing.sign_pdf(data, now, options.stamp_box)
+
+
 def pdf_response(data: bytes, filename: str):
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
@@ -107,7 +136,10 @@ class PrintView(BaseView):
             refuse(400, BAD_DATE)
         from app.printing import checklist_form  # see _forms()
 
-        data = checklist_form.checklist_pdf(checklist_form.load_checklist_day(date), utcnow())
+        now = utcnow()
+        loaded = checklist_form.load_checklist_day(date)
+        data = printed(lambda: checklist_form.checklist_pdf(loaded, now), verify.CHECKLIST,
+                       date.isoformat(), now)
         return pdf_response(data, _filename(checklist_form.CHECKLIST_CODE, day))
 
     @staticmethod
@@ -116,10 +148,15 @@ class PrintView(BaseView):
         req = load_request(model, pk, user)
         if req is None:
             refuse(404, NOT_FOUND)
-        forms = _forms()
-        data = forms.request_pdf(req, forms.request_signatories(req, access.first_kasi()), utcnow())
+        forms, now = _forms(), utcnow()
+        signatories = forms.request_signatories(req, access.first_kasi())
+        data = printed(lambda: forms.request_pdf(req, signatories, now), req.kind, str(req.id),
+                       now)
         return pdf_response(data, _filename(req.form_code, req.number or f"draf-{req.id}"))
 
 
 def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(PrintView)
+    appbuilder.add_view_no_menu(verify.VerifyView)
+    appbuilder.add_view(LetterheadView, "Letterhead", label=_l("Letterhead"), icon="fa-image",
+                        category=R.M_MASTER, category_label=_l("Master data"))

@@ -7,8 +7,11 @@ Layouts take loaded objects and return PDF bytes; they query nothing.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fpdf import FPDF
@@ -27,12 +30,64 @@ SIGNATURE_SPACE = 16  # mm left blank for the handwritten signature
 LETTERHEAD = (
     ("PEMERINTAH KOTA DENPASAR", 13),
     ("DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU", 12),
-    ("GRAHA SEWAKA DHARMA, JL. MAJAPAHIT, LUMINTANG, DENPASAR", 9),
 )
+DEFAULT_ADDRESS = "GRAHA SEWAKA DHARMA, JL. MAJAPAHIT, LUMINTANG, DENPASAR"
+EMBLEM_WIDTH = 20  # mm
+QR_SIZE = 24  # mm: a phone reads it from paper, pdftoppm at 150 dpi too
+# The electronic-signature stamp (width, height in mm), under the last content of the last
+# page; `FormPdf.output` keeps the room and notes where (`PrintOptions.stamp_box`).
+STAMP_SIZE = (100, 20)
 KASI_POSITION = "Kepala Seksi Pengolahan Data dan Sistem Informasi Penanaman Modal"
 KABID_POSITION = ("Kepala Bidang Pengendalian Pelaksanaan Penanaman Modal dan Informasi "
                   "Penanaman Modal")
 UNSIGNED = "...................."
+
+@dataclass
+class Office:
+    """The letterhead's and the document control's data (config.py, the Admin's logo)."""
+
+    address: str = DEFAULT_ADDRESS
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    revision: str = "00"
+    effective_date: dt.date | None = None
+    logo: bytes | None = None  # PNG or JPEG; None draws the default emblem
+
+    def contact_line(self) -> str:
+        parts = [("Telp. " + self.phone) if self.phone else "",
+                 ("Pos-el: " + self.email) if self.email else "",
+                 ("Laman: " + self.website) if self.website else ""]
+        return " · ".join(part for part in parts if part)
+
+
+@dataclass
+class PrintOptions:
+    """What a print carries besides its content: the office, the verification code and its
+    address (QR), and whether the foot of the last page is kept for a signature stamp."""
+
+    office: Office = field(default_factory=Office)
+    verification_code: str | None = None
+    verification_url: str | None = None
+    stamp_room: bool = False
+    # (page index, x, y from the top, width, height) in mm, set when the PDF is written.
+    stamp_box: tuple[int, float, float, float, float] | None = None
+
+
+_OPTIONS: contextvars.ContextVar[PrintOptions | None] = contextvars.ContextVar(
+    "print_options", default=None)
+
+
+@contextlib.contextmanager
+def print_options(options: PrintOptions):
+    """The options every FormPdf made inside takes when it is given none (a view prints a
+    form whose layout module does not know about verification)."""
+    token = _OPTIONS.set(options)
+    try:
+        yield options
+    finally:
+        _OPTIONS.reset(token)
+
 
 @dataclass
 class Signatory:
@@ -52,9 +107,11 @@ class Signatory:
 class FormPdf(FPDF):
     """A4 portrait with the form code, reference and page number in every footer."""
 
-    def __init__(self, form_code: str, reference: str, printed_at: dt.datetime):
+    def __init__(self, form_code: str, reference: str, printed_at: dt.datetime,
+                 options: PrintOptions | None = None):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.form_code, self.reference, self.printed_at = form_code, reference, printed_at
+        self.options = options or _OPTIONS.get() or PrintOptions()
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_margins(15, 12, 15)
@@ -74,11 +131,28 @@ class FormPdf(FPDF):
         self.set_font(FONT, size=SIZE)
 
     def footer(self):
-        self.set_y(-12)
+        self.set_y(-13)
         self.set_font(FONT, "", 7)
-        self.cell(self.epw / 2, 4, f"{self.form_code} · {self.reference} · dicetak "
+        self.cell(self.epw * 0.75, 3.5, f"{self.form_code} · {self.reference} · dicetak "
                   f"{format_datetime(self.printed_at)}")
-        self.cell(self.epw / 2, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
+        self.cell(self.epw * 0.25, 3.5, f"Halaman {self.page_no()} dari {{nb}}", align="R",
+                  new_x="LMARGIN", new_y="NEXT")
+        code = self.options.verification_code
+        if code:
+            self.set_font(FONT, "", 6.5)
+            self.cell(self.epw, 3.5, f"Kode Verifikasi {code} · periksa keaslian di "
+                      f"{self.options.verification_url}")
+
+    def output(self, *args, **kwargs):
+        """Keeps room for the signature stamp under the last content (a new page when the
+        last one is full) and notes where it is (`options.stamp_box`)."""
+        if self.options.stamp_room and self.page > 0 and self.options.stamp_box is None:
+            width, height = STAMP_SIZE
+            if self.get_y() + 3 + height > self.page_break_trigger:
+                self.add_page()
+            self.options.stamp_box = (self.page - 1, self.l_margin, self.get_y() + 3, width,
+                                      height)
+        return super().output(*args, **kwargs)
 
 
 def _clean(text) -> str:
@@ -105,26 +179,106 @@ def _room(pdf: FPDF) -> int:
 # --- helper 1: the letterhead --------------------------------------------------------------
 
 
-def letterhead(pdf: FPDF, form_code: str, title: str) -> None:
-    """Kop surat of the office, the double rule, the form code box and the form's title."""
-    for text, size in LETTERHEAD:
-        _font(pdf, bold=size > 10, size=size)
-        pdf.cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1)
+def letterhead(pdf: FormPdf, form_code: str, title: str) -> None:
+    """Kop surat: the emblem, the office's name, address and contacts, the QR code with its
+    verification code; the double rule; the document control (form code, revision,
+    effective date) and the form's title."""
+    office, top = pdf.options.office, pdf.get_y()
+    pdf.image(io.BytesIO(office.logo or default_emblem()), x=pdf.l_margin, y=top,
+              w=EMBLEM_WIDTH)
+    left = pdf.l_margin + EMBLEM_WIDTH + 3
+    width = pdf.w - pdf.r_margin - QR_SIZE - 3 - left
+    lines = [*LETTERHEAD, (office.address, 9)]
+    if office.contact_line():
+        lines.append((office.contact_line(), 7.5))
+    pdf.set_y(top + 1)
+    for text, size in lines:
+        _font(pdf, bold=size > 10, size=_fitting(pdf, text, size, width, bold=size > 10))
+        pdf.set_x(left)
+        pdf.cell(width, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    bottom = max(pdf.get_y(), top + QR_SIZE)
+    if pdf.options.verification_url:
+        bottom = max(bottom, _qr(pdf, top))
+    pdf.set_y(bottom + 1)
     y = pdf.get_y()
     pdf.set_line_width(0.8)
     pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
     pdf.set_line_width(0.2)
     pdf.line(pdf.l_margin, y + 1.2, pdf.w - pdf.r_margin, y + 1.2)
     pdf.ln(3)
-    _font(pdf, bold=True, size=8)
-    pdf.set_x(pdf.w - pdf.r_margin - 42)
-    pdf.cell(42, 5, form_code, border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+    _document_control(pdf, form_code, office)
     pdf.ln(1)
     _font(pdf, bold=True, size=12)
     pdf.multi_cell(0, 6, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _font(pdf)
+
+
+def _fitting(pdf: FPDF, text: str, size: float, width: float, bold: bool) -> float:
+    """The size at most `size` at which the line fits on one line of `width`."""
+    _font(pdf, bold, size)
+    while size > 6 and pdf.get_string_width(text) > width:
+        size -= 0.5
+        _font(pdf, bold, size)
+    return size
+
+
+def _qr(pdf: FormPdf, top: float) -> float:
+    """The QR code of the verification address at the right of the letterhead, the short
+    code under it; returns where it ends."""
+    import segno  # only a print needs it
+
+    x = pdf.w - pdf.r_margin - QR_SIZE
+    image = io.BytesIO()
+    segno.make(pdf.options.verification_url, error="m").save(image, kind="png", scale=8,
+                                                              border=2)
+    image.seek(0)
+    pdf.image(image, x=x, y=top, w=QR_SIZE, h=QR_SIZE)
+    _font(pdf, bold=True, size=6.5)
+    pdf.set_xy(x - 1, top + QR_SIZE)
+    pdf.cell(QR_SIZE + 2, 3, pdf.options.verification_code or "", align="C")
+    _font(pdf, size=5)
+    pdf.set_xy(x - 1, top + QR_SIZE + 3)
+    pdf.multi_cell(QR_SIZE + 2, 2.2, "Pindai untuk memeriksa\nkeaslian dokumen", align="C")
+    return top + QR_SIZE + 7.5
+
+
+def _document_control(pdf: FPDF, form_code: str, office: Office) -> None:
+    """The quality form's control box at the right: form code, revision, effective date."""
+    widths = (40, 16, 34)
+    x = pdf.w - pdf.r_margin - sum(widths)
+    effective = format_date(office.effective_date) if office.effective_date else "-"
+    for bold, cells in ((True, ("Nomor Formulir", "Revisi", "Tanggal Berlaku")),
+                        (False, (form_code, office.revision or "-", effective))):
+        _font(pdf, bold=bold, size=7)
+        pdf.set_x(x)
+        for width, text in zip(widths, cells, strict=True):
+            pdf.cell(width, 4.5, text, border=1, align="C")
+        pdf.ln(4.5)
+    _font(pdf)
+
+
+_EMBLEM: list[bytes] = []
+
+
+def default_emblem() -> bytes:
+    """A plain shield with the city's initials: the letterhead's emblem until the Admin
+    uploads the office's own (Kop Surat)."""
+    if not _EMBLEM:
+        from PIL import Image, ImageDraw  # Pillow comes with fpdf2
+
+        image = Image.new("RGB", (200, 240), "white")
+        draw = ImageDraw.Draw(image)
+        shield = [(10, 10), (190, 10), (190, 130), (100, 230), (10, 130)]
+        draw.polygon(shield, fill=(200, 30, 40), outline=(120, 90, 20), width=8)
+        draw.polygon([(40, 40), (160, 40), (160, 120), (100, 190), (40, 120)],
+                     fill=(240, 200, 60))
+        draw.rectangle((85, 60, 115, 150), fill=(200, 30, 40))
+        draw.rectangle((60, 85, 140, 110), fill=(200, 30, 40))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        _EMBLEM.append(buffer.getvalue())
+    return _EMBLEM[0]
 
 
 def section(pdf: FPDF, title: str) -> None:

@@ -20,13 +20,15 @@ from app.printing.layout import (
     signature_blocks,
     stamp,
 )
-from app.requests.models import PRIORITIES
+from app.requests.models import CATEGORIES, PRIORITIES
 from app.timeutil import format_date, format_datetime
 from app.workflow.vocabulary import (
+    ASSESSMENT_LABELS,
     DECISION_LABELS,
     KABID_ABSENT_STAMP,
     KIND_LABELS,
     OUTCOME_LABELS,
+    REJECTION_APPROVED,
     STATE_LABELS,
     Approval,
     Kind,
@@ -55,6 +57,7 @@ def request_fields(req) -> list[tuple[str, object]]:
     ]
     if req.kind == Kind.IMPROVEMENT:
         body = [
+            ("Kategori", indonesian(CATEGORIES.get(req.category, req.category))),
             ("Sistem / Modul", req.system.name if req.system else None),
             ("Judul", req.title),
             ("Kondisi Saat Ini", req.current_condition),
@@ -128,11 +131,19 @@ def _note_text(row) -> str:
     return "\n".join(parts) or "-"
 
 
+def decision_label(row) -> str:
+    """What a history row decided; the Kabid's approval of a 'not feasible' proposal is the
+    approval of the rejection (SOP 9.2.3), not of an assignment."""
+    if row.action == "kabid_approve" and row.to_state == "rejected":
+        return indonesian(REJECTION_APPROVED)
+    return indonesian(DECISION_LABELS.get(row.action, row.action))
+
+
 def history_rows(req) -> list[list[str]]:
     return [[
         str(number),
         format_datetime(row.created_at).replace(", ", "\n"),
-        indonesian(DECISION_LABELS.get(row.action, row.action)),
+        decision_label(row),
         _actor_text(row),
         status_label(row.to_state),
         _note_text(row),
@@ -154,6 +165,70 @@ def kabid_absent_stamps(req) -> list[str]:
 def _last(req, *actions):
     rows = [row for row in req.history if row.action in actions]
     return rows[-1] if rows else None
+
+
+def _after(req, first, *actions):
+    """The first row of `actions` after the row `first`."""
+    return next((row for row in req.history if row.id > first.id and row.action in actions),
+                None)
+
+
+def assessment(req) -> tuple[bool | None, object, object]:
+    """The Kasi's last assessment (SOP 9.2.3): (feasible, its history row, the Kabid's
+    decision on it or None). Feasible is None while nothing says (declined, not assessed)."""
+    assessed = _last(req, "assess")
+    if assessed is None:
+        return None, None, None
+    decided = _after(req, assessed, "kabid_approve", "kabid_decline")
+    final = decided or assessed
+    if final.to_state in ("in_progress", "rejected"):
+        return final.to_state == "in_progress", assessed, decided
+    if final.to_state == "pending_kabid_approval":
+        return req.proposal_feasible, assessed, decided
+    return None, assessed, decided
+
+
+def _kabid_on_assessment(row) -> str:
+    if row is None:
+        return "Menunggu persetujuan Kabid Dalak"
+    who = f"{row.actor.full_name}, {format_date(row.created_at)}"
+    if row.action == "kabid_decline":
+        return f"Dikembalikan Kabid Dalak untuk dikaji ulang ({who})"
+    if row.decided_alone:
+        return decided_alone_stamp(row.absence_reason)
+    if row.to_state == "rejected":
+        return f"{indonesian(REJECTION_APPROVED)} ({who})"
+    return f"Disetujui Kabid Dalak ({who})"
+
+
+def assessment_fields(req) -> list[tuple[str, object]]:
+    """The block "Hasil Kajian Kasi PDSI": Layak / Tidak Layak, the reason, who, when, and
+    the Kabid's decision on it."""
+    feasible, assessed, decided = assessment(req)
+    if assessed is None:
+        return [("Hasil Kajian Kasi PDSI", "Belum dikaji.")]
+    verdict = indonesian(ASSESSMENT_LABELS[feasible]) if feasible is not None else "-"
+    kabid = (decided_alone_stamp(assessed.absence_reason) if assessed.decided_alone
+             else _kabid_on_assessment(decided))
+    return [
+        ("Hasil Kajian Kasi PDSI", verdict),
+        ("Alasan" if feasible is False else "Catatan", assessed.note),
+        ("Dikaji oleh", person(assessed.actor)),
+        ("Tanggal Kajian", format_datetime(assessed.created_at)),
+        ("Keputusan Kabid Dalak", kabid),
+    ]
+
+
+def no_assignment_text(req) -> str:
+    """The assignment section of a request that has none, saying why."""
+    feasible, _assessed, _decided = assessment(req)
+    if req.status == "rejected" and feasible is False:
+        return "Tidak ada penugasan: permintaan dinilai Tidak Layak oleh Kasi PDSI."
+    if req.status == "rejected":
+        return "Tidak ada penugasan: permintaan ditolak Kepala Unit."
+    if req.status == "cancelled":
+        return "Tidak ada penugasan: permintaan dibatalkan pemohon."
+    return "Belum ada penugasan."
 
 
 def _position(row, fallback: str) -> str:
@@ -194,7 +269,29 @@ def request_signatories(req, kasi=None) -> list[Signatory]:
         alone = decision is not None and decision.decided_alone
         knower = _signed_by("Mengetahui", decision, kasi, KASI_POSITION,
                             KABID_ABSENT_STAMP if alone else None)
-    return [requester, approver, knower]
+    return [requester, approver, knower, *_work_signatories(req, kabid_row)]
+
+
+def _work_signatories(req, kabid_row) -> list[Signatory]:
+    """The Kasi who assessed (when the Kabid signs 'Mengetahui'), the officer who carried the
+    work out (SOP 9.3), and the requester who received the result."""
+    blocks = []
+    assessed = _last(req, "assess")
+    if assessed is not None and kabid_row is not None and not kabid_row.decided_alone:
+        blocks.append(_signed_by("Dikaji oleh", assessed, None, KASI_POSITION))
+    done = next((a for a in reversed(req.assignments) if a.outcome == Outcome.DONE), None)
+    if done is not None:
+        officer = done.officer
+        blocks.append(Signatory("Dilaksanakan oleh", officer.position or "Petugas IT",
+                                officer.full_name, officer.nip,
+                                done.completed_at or done.ended_at))
+    received = _last(req, "acknowledge")
+    if received is not None:
+        note = f"Catatan: {received.note}" if received.note else None
+        blocks.append(Signatory("Hasil diterima oleh", received.actor.position or "Pemohon",
+                                received.actor.full_name, received.actor.nip,
+                                received.created_at, note))
+    return blocks
 
 
 def request_pdf(req, signatories: list[Signatory], printed_at: dt.datetime) -> bytes:
@@ -203,9 +300,11 @@ def request_pdf(req, signatories: list[Signatory], printed_at: dt.datetime) -> b
     pdf.add_page()
     letterhead(pdf, req.form_code, "FORMULIR " + indonesian(KIND_LABELS[req.kind]).upper())
     label_value_table(pdf, request_fields(req))
+    section(pdf, "HASIL KAJIAN KASI PDSI")
+    label_value_table(pdf, assessment_fields(req))
     section(pdf, "PENUGASAN PETUGAS IT")
     flow_table(pdf, [7, 38, 30, 24, 40, pdf.epw - 139], assignment_rows(req) or [
-        ["-", "Belum ada penugasan.", "-", "-", "-", "-"]],
+        ["-", no_assignment_text(req), "-", "-", "-", "-"]],
         header=["No", "Pelaksana (Petugas IT)", "Ditugaskan", "Target Waktu", "Persetujuan",
                 "Hasil"])
     for text in kabid_absent_stamps(req):

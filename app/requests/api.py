@@ -11,7 +11,7 @@ from app.errors import error_response
 from app.fab_overrides import CheckedWritesMixin, ReferencedApi
 from app.requests.labels import API_LABELS
 from app.requests.listing import LIST_EAGER, VISIBLE_REQUESTS, RequestInterface
-from app.requests.models import PRIORITIES, ImprovementRequest, SupportRequest
+from app.requests.models import CATEGORIES, PRIORITIES, ImprovementRequest, SupportRequest
 from app.requests.schemas import (
     ImprovementSchema,
     SupportSchema,
@@ -59,7 +59,7 @@ class RequestApi(ReferencedApi, CheckedWritesMixin, ModelRestApi):
     def write_errors(self, data, item):
         if item is None and not getattr(current_actor(), "unit_id", None):
             return {"unit": ["Akun Anda belum terdaftar pada unit kerja; hubungi Admin."]}
-        return field_errors(self.kind, data, partial=item is not None)
+        return field_errors(self.kind, data, partial=item is not None, stored=item)
 
     def edit_refusal(self, item):
         refusal = edit_refusal(item, current_actor())
@@ -128,12 +128,29 @@ class ImprovementRequestApi(RequestApi):
     kind = Kind.IMPROVEMENT
     class_permission_name = R.IMPROVEMENT
     datamodel = RequestInterface(ImprovementRequest, eager=LIST_EAGER)
-    kind_columns = ["system_id", "current_condition", "proposed_improvement", "reason",
+    kind_columns = ["category", "system_id", "current_condition", "proposed_improvement", "reason",
                     "priority", "desired_date"]
-    required_columns = ImprovementSchema.required_names()
+    # Required for the default category (penyempurnaan): a client that fills only what is
+    # required gets a complete improvement; an innovation leaves it empty (its description).
+    required_columns = ImprovementSchema.required_names() | {"system_id"}
+    description_columns = {
+        "system_id": _l("Required for a SIM improvement; leave empty for a new product "
+                        "innovation."),
+        "category": _l("penyempurnaan: improving an existing SIM module; inovasi: a new IT "
+                       "product for the services. Default: penyempurnaan."),
+    }
+    search_columns = RequestApi.search_columns + ["category"]
     references = {"system_id": ("system", ACTIVE)}
-    choices_columns = {"priority": PRIORITIES}
+    choices_columns = {"priority": PRIORITIES, "category": CATEGORIES}
     list_title = _l("Improvement requests (FM-01)")
+
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        # An innovation has no system: FAB's inferred field would refuse the empty value
+        # (sent, or merged from the stored row on an edit).
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            schema.fields["system_id"].allow_none = True
+
     add_title = _l("New improvement request")
     edit_title = _l("Edit improvement request")
     show_title = _l("Improvement request")

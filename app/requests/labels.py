@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 # Per kind: the form's fields in the order of the paper form, with their labels.
 DETAIL_FIELDS = {
     "improvement": [
+        ("category", _l("Category")),
         ("system", _l("System / module")),
         ("current_condition", _l("Current condition")),
         ("proposed_improvement", _l("Proposed improvement")),

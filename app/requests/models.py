@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -29,6 +30,11 @@ from app.workflow.vocabulary import RUNNING_APPROVALS, Approval
 
 # {code: label}: English msgids, shown through the catalogue in the reader's language.
 PRIORITIES = {"rendah": _l("Low"), "sedang": _l("Medium"), "tinggi": _l("High")}
+# FM-01's category (SPEC §3): improving an existing SIM module (SOP 2.2), or a new IT product
+# for the services (SOP 2.3). Only an improvement names the system/module it changes.
+IMPROVEMENT = "penyempurnaan"
+INNOVATION = "inovasi"
+CATEGORIES = {IMPROVEMENT: _l("SIM improvement"), INNOVATION: _l("New product innovation")}
 # Requests not yet in a final state (rules.FINAL_STATES), for the partial index below.
 OPEN_CONDITION = text("status NOT IN ('done', 'rejected', 'cancelled')")
 UNSENT_CANCELLED = text("status = 'cancelled' AND submitted_at IS NULL")
@@ -80,6 +86,8 @@ class ServiceRequest(Model):
     submitted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     updated_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # The requester confirmed the result was received (action `acknowledge`, SOP 9.3).
+    acknowledged_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     # The current assignment, copied here so lists sort and filter without a join.
     officer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
     target_date: Mapped[Optional[dt.date]] = mapped_column(Date)
@@ -87,7 +95,9 @@ class ServiceRequest(Model):
     proposal_feasible: Mapped[Optional[bool]] = mapped_column(Boolean)
     proposal_note: Mapped[Optional[str]] = mapped_column(Text)
 
-    # FM-01 (improvement)
+    # FM-01 (improvement); FM-03 rows keep the default, which nothing reads for them.
+    category: Mapped[str] = mapped_column(String(20), nullable=False, default=IMPROVEMENT,
+                                          server_default=IMPROVEMENT)
     system_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sim_system.id"))
     current_condition: Mapped[Optional[str]] = mapped_column(Text)
     proposed_improvement: Mapped[Optional[str]] = mapped_column(Text)
@@ -263,3 +273,29 @@ class NumberSequence(Model):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class VerificationCode(Model):
+    """The short random code a printed form carries (QR and text), made at its first print
+    and reused afterwards; `GET /verify/<code>` finds the form by it (SPEC §6)."""
+
+    __tablename__ = "verification_code"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    # improvement / support (reference: the request's id) or checklist (reference: the day).
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    reference: Mapped[str] = mapped_column(String(40), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+    __table_args__ = (UniqueConstraint("kind", "reference", name="uq_verification_reference"),)
+
+
+class LetterheadLogo(Model):
+    """The emblem on the printed forms' letterhead, uploaded by the Admin ("Kop Surat")."""
+
+    __tablename__ = "letterhead_logo"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)

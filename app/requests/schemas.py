@@ -12,19 +12,37 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validates_schema
 from marshmallow.validate import Length, OneOf
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, StopValidation
 from wtforms.validators import Length as FormLength
 
 from app.extensions import db
 from app.i18n import N_
 from app.messages import gettext, lazy_gettext
-from app.requests.models import PRIORITIES, ServiceRequest, SimSystem, SupportType
-from app.schemas import FormSchema, is_required, moment, required_message, text, value
+from app.requests.models import (
+    CATEGORIES,
+    IMPROVEMENT,
+    PRIORITIES,
+    ServiceRequest,
+    SimSystem,
+    SupportType,
+)
+from app.schemas import (
+    REQUIRED_MESSAGE,
+    FormSchema,
+    is_required,
+    moment,
+    required_message,
+    text,
+    value,
+)
 
 SR = ServiceRequest
 INACTIVE_CHOICE = N_("The choice was not found or is not active.")
 # Read by the web form's validator too (app.requests.views): said when it is shown.
 NEEDED_ORDER = lazy_gettext("The end time cannot be before the start time.")
+# SOP 2.2: an improvement names the SIM module it improves; an innovation (SOP 2.3) has none.
+# The project's one wording for an empty required field; the form's description says when.
+SYSTEM_NEEDED = REQUIRED_MESSAGE
 
 
 def _active(master):
@@ -42,12 +60,24 @@ class ImprovementSchema(FormSchema):
     """FM-01: what needs improving, how, and why."""
 
     title = text(SR.title, required=True)
-    system_id = value(required=True, validate=_active(SimSystem))
+    category = value(validate=OneOf(CATEGORIES, error=lazy_gettext(
+        "The category must be penyempurnaan or inovasi.")))
+    system_id = value(validate=_active(SimSystem))
     current_condition = text(SR.current_condition, required=True)
     proposed_improvement = text(SR.proposed_improvement, required=True)
     reason = text(SR.reason, required=True)
     priority = value(required=True, validate=OneOf(
         PRIORITIES, error=lazy_gettext("The priority must be rendah, sedang or tinggi.")))
+
+    @validates_schema(skip_on_field_errors=True, pass_original=True)
+    def _system_for_improvement(self, data, original, partial=False, **kwargs):
+        """The system is required only for `penyempurnaan`; on an edit the stored values
+        count for what is not sent (`context["stored"]`)."""
+        if not isinstance(original, dict):
+            return
+        values = {**self.context.get("stored", {}), **original}
+        if needs_system(values.get("category")) and values.get("system_id") in (None, ""):
+            raise ValidationError({"system_id": [gettext(SYSTEM_NEEDED)]})
 
 
 class SupportSchema(FormSchema):
@@ -67,19 +97,27 @@ class SupportSchema(FormSchema):
             raise ValidationError({"needed_until": [NEEDED_ORDER]})
 
 
-SCHEMAS = {"improvement": ImprovementSchema(), "support": SupportSchema()}
+SCHEMAS = {"improvement": ImprovementSchema, "support": SupportSchema}
 
 
-def field_errors(kind: str, data, partial: bool) -> dict[str, list[str]]:
-    """Per-field messages for a create (`partial` False) or an edit."""
-    return SCHEMAS[kind].errors_of(data, partial=partial)
+def needs_system(category) -> bool:
+    """A request without a category is an improvement (the default, SPEC §3)."""
+    return (category or IMPROVEMENT) == IMPROVEMENT
+
+
+def field_errors(kind: str, data, partial: bool, stored=None) -> dict[str, list[str]]:
+    """Per-field messages for a create (`partial` False) or an edit of `stored`."""
+    context = {}
+    if stored is not None and kind == "improvement":
+        context["stored"] = {"category": stored.category, "system_id": stored.system_id}
+    return SCHEMAS[kind](context=context).errors_of(data, partial=partial)
 
 
 def form_validators(kind: str, relation_names: dict[str, str]) -> dict[str, list]:
     """WTForms validators for the web form's text and master-list fields, from the same
     schema: `relation_names` maps a foreign key (system_id) to the form's field (system)."""
     validators: dict[str, list] = {}
-    for name, field in SCHEMAS[kind].fields.items():
+    for name, field in SCHEMAS[kind]().fields.items():
         if not (isinstance(field, fields.String) or name in relation_names):
             continue  # a select with its own choices (priority)
         rules = [DataRequired(message=required_message(field))] if is_required(field) else []
@@ -106,3 +144,15 @@ def fill_new_request(item: ServiceRequest, user) -> None:
     item.requester_id = user.id
     item.unit_id = item.unit_id or user.unit_id
     item.status = "draft"
+
+
+class SystemForImprovement:
+    """The web form's check of the system/module: required when the category chosen on the
+    same form is `penyempurnaan` (the API's rule, `ImprovementSchema`)."""
+
+    field_flags = {}
+
+    def __call__(self, form, field):
+        category = form.category.data if "category" in form else None
+        if needs_system(category) and not field.data:
+            raise StopValidation(gettext(SYSTEM_NEEDED))

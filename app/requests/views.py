@@ -23,6 +23,8 @@ from app.requests import attachments
 from app.requests.labels import DETAIL_FIELDS, LABELS
 from app.requests.listing import LIST_EAGER, VISIBLE_REQUESTS, RequestInterface
 from app.requests.models import (
+    CATEGORIES,
+    IMPROVEMENT,
     PRIORITIES,
     Assignment,
     ImprovementRequest,
@@ -30,7 +32,13 @@ from app.requests.models import (
     ServiceRequest,
     SupportRequest,
 )
-from app.requests.schemas import NEEDED_ORDER, edit_refusal, fill_new_request, form_validators
+from app.requests.schemas import (
+    NEEDED_ORDER,
+    SystemForImprovement,
+    edit_refusal,
+    fill_new_request,
+    form_validators,
+)
 from app.requests.search import FilterNumberOrTitle
 from app.security import access
 from app.security import roles as R
@@ -308,6 +316,8 @@ class RequestView(ModelView):
         value = getattr(req, name)
         if name == "priority":
             return PRIORITIES.get(value, value or "-")
+        if name == "category":
+            return CATEGORIES.get(value, value or "-")
         if isinstance(value, dt.datetime):
             return format_datetime(value)
         if isinstance(value, dt.date):
@@ -323,13 +333,27 @@ class ImprovementRequestView(RequestView):
     add_title = _l("New improvement request")
     edit_title = _l("Edit improvement request")
     show_title = _l("Improvement request")
-    add_columns = ["system", "title", "current_condition", "proposed_improvement", "reason",
-                   "priority", "desired_date"]
+    list_columns = ["number", "title", "category", "unit", "requester", "status", "officer",
+                    "target_date"]
+    search_columns = RequestView.search_columns + ["category"]
+    formatters_columns = {**RequestView.formatters_columns,
+                          "category": lambda v: CATEGORIES.get(v, v)}
+    search_form_extra_fields = {**RequestView.search_form_extra_fields, "category": SelectField(
+        _l("Category"), choices=list(CATEGORIES.items()))}
+    add_columns = ["category", "system", "title", "current_condition", "proposed_improvement",
+                   "reason", "priority", "desired_date"]
     edit_columns = add_columns
     add_form_query_rel_fields = {"system": [["active", FilterEqual, True]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
-    validators_columns = form_validators(Kind.IMPROVEMENT, {"system_id": "system"})
+    validators_columns = {
+        **form_validators(Kind.IMPROVEMENT, {"system_id": "system"}),
+        "system": [SystemForImprovement()],
+    }
+    description_columns = {"system": _l("Required for a SIM improvement; leave empty for a "
+                                        "new product innovation.")}
     add_form_extra_fields = {
+        "category": SelectField(_l("Category"), choices=list(CATEGORIES.items()),
+                                default=IMPROVEMENT, validators=[REQUIRED]),
         "priority": SelectField(
             _l("Priority"), choices=list(PRIORITIES.items()), default="sedang",
             validators=[REQUIRED],

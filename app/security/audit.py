@@ -49,6 +49,7 @@ EVENT_LABELS = {
     "kabid_absent_decision": _l("Kasi PDSI's decision while the Kabid Dalak was absent"),
     "one_click_decision": _l("Decision taken from an email link"),
     "one_click_refused": _l("Email decision link refused"),
+    "letterhead_logo": _l("Letterhead emblem changed"),
 }
 
 

@@ -166,6 +166,11 @@ ACTIONS: dict[str, Action] = {
                effect="accept_done"),
         Action("return_done", N_("Return"), "9.3", "kasi", ("completion_reported",),
                "in_progress", (NOTE_REQUIRED,), style="warning", effect="return_done"),
+        # SOP 9.3: the requester holds the form too; they may confirm, once, that the result
+        # reached them. Optional: the request is done either way, and nobody is told by mail.
+        Action("acknowledge", N_("Confirm result received"), "9.3", "requester", ("done",),
+               "done", (NOTE,), style="success", guard="not_acknowledged",
+               effect="acknowledge"),
     )
 }
 

@@ -72,6 +72,8 @@ def available_actions(user, req: ServiceRequest, now: dt.datetime | None = None)
     day = today_wita(now)
     result = []
     for action in rules.actions_from(req.status):
+        if action.guard in CONDITIONS and not CONDITIONS[action.guard](req):
+            continue  # e.g. a result already confirmed as received
         standing = relations.standing(user, req, action.actor, day)
         if standing is not None:
             result.append(Allowed(action, standing))
@@ -247,7 +249,23 @@ def _guard_assess(step: Step) -> None:
             time=format_time(acted))})
 
 
-GUARDS = {"unit_has_approver": _guard_submit, "kabid_not_at_work": _guard_assess}
+def _not_acknowledged(req: ServiceRequest) -> bool:
+    return req.acknowledged_at is None
+
+
+# Guards that read only the request: they also decide whether its button is offered.
+CONDITIONS = {"not_acknowledged": _not_acknowledged}
+
+
+def _guard_acknowledge(step: Step) -> None:
+    """The requester confirms the result once (SOP 9.3)."""
+    if not _not_acknowledged(step.req):
+        raise WorkflowError(409, gettext("The result of this request was already confirmed "
+                                         "as received."))
+
+
+GUARDS = {"unit_has_approver": _guard_submit, "kabid_not_at_work": _guard_assess,
+          "not_acknowledged": _guard_acknowledge}
 
 
 # --- effects: what each action changes, and whom it tells ---------------------------------
@@ -385,8 +403,14 @@ def _return_done(step: Step) -> None:
     step.events.append(("return_done", {}))
 
 
+def _acknowledge(step: Step) -> None:
+    """Stays done; the history row holds who, when and the note. Nobody is mailed."""
+    step.req.acknowledged_at = step.now
+
+
 EFFECTS = {
     "status": _plain,
+    "acknowledge": _acknowledge,
     "submit": _submit,
     "assess": _assess,
     "kabid_approve": _kabid_approve,
@@ -403,8 +427,8 @@ def _finish(step: Step) -> None:
     """What every action does after its effect: close a final request, write its history."""
     req = step.req
     req.updated_at = step.now  # every action updates the row, so the version check always runs
-    if req.status in rules.FINAL_STATES:
-        req.closed_at = step.now
+    if req.status in rules.FINAL_STATES and step.from_state not in rules.FINAL_STATES:
+        req.closed_at = step.now  # an acknowledgement after `done` keeps the closing time
     stamp = step.stamp
     behalf = step.standing.on_behalf_of_id
     if behalf:

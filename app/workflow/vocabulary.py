@@ -91,7 +91,15 @@ DECISION_LABELS: dict[str, str] = {
     "reassign": N_("Re-assigned"),
     "accept_done": N_("Result accepted by the Kasi PDSI"),
     "return_done": N_("Result returned by the Kasi PDSI"),
+    "acknowledge": N_("Result received by the requester"),
 }
+
+# The Kabid's approval of a proposal that the request is not feasible (SOP 9.2.3): the
+# history and the paper say what was approved.
+REJECTION_APPROVED = N_("Rejection approved by the Kabid Dalak")
+
+# The Kasi's assessment (SOP 9.2.3), as the form's block "Hasil Kajian Kasi PDSI" reads it.
+ASSESSMENT_LABELS: dict[bool, str] = {True: N_("Feasible"), False: N_("Not feasible")}
 
 # How an assignment stands on the request page (the stamp of SOP 9.2.5 is added there).
 APPROVAL_LABELS: dict[str, str] = {

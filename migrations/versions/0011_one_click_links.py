@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0011_one_click_links'
-down_revision = '0009_checklist_evidence'
+down_revision = '0010_innovation_verification'
 branch_labels = None
 depends_on = None
 

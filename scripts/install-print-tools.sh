@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Debian's tools the print tests use (issue 19): pdftoppm (poppler-utils) renders a printed
+# form's page to PNG, and libzbar0 is the library pyzbar decodes its QR code with.
+set -euo pipefail
+missing=()
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+ldconfig -p | grep -q 'libzbar\.so\.0' || missing+=(libzbar0)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} (Debian packages)..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+pdftoppm -v 2>&1 | head -1
