@@ -47,6 +47,7 @@ def upgrade():
 def downgrade():
     op.drop_table('letterhead_logo')
     op.drop_table('verification_code')
-    with op.batch_alter_table('service_request') as batch:
-        batch.drop_column('acknowledged_at')
-        batch.drop_column('category')
+    # Plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch copy of service_request would
+    # drop the table that assignments, history and attachments point at.
+    op.execute('ALTER TABLE service_request DROP COLUMN acknowledged_at')
+    op.execute('ALTER TABLE service_request DROP COLUMN category')
