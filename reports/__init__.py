@@ -89,6 +89,15 @@ REPORTS: dict[str, Report] = {
 }
 
 
+def _bounded(progress, total: int | None):
+    """Tell `progress` the total, then rows written up to it (a report's summary rows come
+    after its table and are not in the total)."""
+    progress(0, total)
+    if total is None:
+        return progress
+    return lambda done, _total=None: progress(min(done, total))
+
+
 @in_office_language
 def build_report(name: str, target, start: dt.date, end: dt.date, *, user=None,
                  now: dt.datetime | None = None, progress=None) -> None:
@@ -102,7 +111,7 @@ def build_report(name: str, target, start: dt.date, end: dt.date, *, user=None,
     report = REPORTS[name]
     ctx = ReportContext(start=start, end=end, now=now or utcnow(), user=user)
     if progress is not None:
-        progress(0, report.size(ctx))
+        progress = _bounded(progress, report.size(ctx))
     book = Workbook(target, report.title, ctx.period_text(), ctx.generated_text(),
                     progress=progress)
     try:
