@@ -11,11 +11,12 @@ The search objects are not models: migrations create them, and autogenerate leav
 
 A search's cost does not grow with its matches (issue 21):
 - its count stops at SEARCH_CAP + 1 (`capped_count`) and then shows as "more than 10,000";
-- on SQLite a first look at the index, itself stopped at SEARCH_CAP + 1, chooses the plan: a
-  term with at most that many matches pages the index's matches (at most 10,000 ids); a
-  broader one reads the list in its order and stops at the page's last row (a quarter of the
-  rows hold "Modul": the first 100 rows give the first page). PostgreSQL's planner makes the
-  same choice from its statistics.
+- on SQLite one read of the index, itself stopped at SEARCH_CAP + 1 ids, chooses the plan: a
+  term with at most that many matches pages those ids (passed back as one JSON list, so the
+  index is read once per page, not for the count and the rows again); a broader one reads
+  the list in its order and stops at the page's last row (every FM-01 row holds "Modul": the
+  first 25 rows are the first page). PostgreSQL's planner makes the same choice from its
+  statistics.
 - one or two characters are not searched: no index serves them (a trigram is three) and they
   match a large share of every list; the request numbers all begin with the same digits, so a
   prefix match on the number finds nothing useful either. The list says "type at least 3
@@ -24,10 +25,12 @@ A search's cost does not grow with its matches (issue 21):
 
 from __future__ import annotations
 
+import json
+
 from flask import g, has_request_context
 from flask_appbuilder.models.sqla import filters as fab_filters
 from flask_babel import format_decimal, gettext, lazy_gettext
-from sqlalchemy import column, false, func, or_, select, table, text
+from sqlalchemy import column, false, func, literal_column, or_, select, table, text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import BadRequest
 
@@ -129,27 +132,30 @@ class FilterContainsIndexed(_pattern_filter(fab_filters.FilterContains, "%", "%"
 def contains(model, columns: tuple[str, ...], value: str, dialect: str):
     """One of `columns` of a request holds the text, case-insensitively. PostgreSQL: ILIKE,
     served by the trigram indexes or read in list order, as the planner finds cheaper.
-    SQLite: the FTS table's matches when there are at most SEARCH_CAP of them, else LIKE
-    on the table itself, which the list reads in its order and stops early."""
-    if dialect == "sqlite" and not _broad_on_sqlite(columns, value):
-        return model.id.in_(select(_fts.c.rowid).where(or_(*(
-            literal_like(_fts.c[name], "%", value, "%", method="like") for name in columns))))
+    SQLite: the ids the FTS table matches, read once per request, when there are at most
+    SEARCH_CAP of them; else LIKE on the table itself, which the list reads in its order and
+    stops early."""
+    if dialect == "sqlite":
+        found = _sqlite_matches(columns, value)
+        if found is not None:
+            ids = select(literal_column("value")).select_from(func.json_each(found))
+            return model.id.in_(ids)
     method = "like" if dialect == "sqlite" else "ilike"  # SQLite's LIKE ignores ASCII case
     return or_(*(literal_like(getattr(model, name), "%", value, "%", method=method)
                  for name in columns))
 
 
-def _broad_on_sqlite(columns: tuple[str, ...], value: str) -> bool:
-    """Whether the FTS table holds more than SEARCH_CAP matches (it stops counting there);
-    asked once per request and term (the count and the page both ask)."""
+def _sqlite_matches(columns: tuple[str, ...], value: str) -> str | None:
+    """The ids of the FTS table's matches as a JSON list, or None past SEARCH_CAP of them
+    (it stops reading there). Asked once per request and term: the count and the page both
+    use it, and the index is read once."""
     key = (columns, value)
-    known = g.setdefault("search_breadth", {}) if has_request_context() else {}
+    known = g.setdefault("search_matches", {}) if has_request_context() else {}
     if key not in known:
-        matches = select(_fts.c.rowid).where(or_(*(
+        ids = db.session.execute(select(_fts.c.rowid).where(or_(*(
             literal_like(_fts.c[name], "%", value, "%", method="like") for name in columns))
-        ).limit(SEARCH_CAP + 1).subquery()
-        found = db.session.execute(select(func.count()).select_from(matches)).scalar()
-        known[key] = found > SEARCH_CAP
+        ).limit(SEARCH_CAP + 1)).scalars().all()
+        known[key] = json.dumps(ids) if len(ids) <= SEARCH_CAP else None
     return known[key]
 
 
