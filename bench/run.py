@@ -1,18 +1,20 @@
-"""`make bench`: Layanan TI at province scale, beside a plain Flask-AppBuilder view (issue 9).
+"""`make bench`: Layanan TI at province scale, beside FAB apps over the same table (issues 9, 21).
 
 For each database (a SQLite file, a fresh PostgreSQL database made and dropped here): migrate,
 sync the roles, load the demo seed, `flask seed bench`, then measure
 
-- FM-01 list pages (first page, state filter, title search, sorted by target date, last page)
-  as the Kasi and as a Kepala Unit, the home page and a request page with 20 history rows:
-  median and p95 over --runs requests through the Flask test client, SQL statements per page;
-- the same list pages from a plain FAB `ModelView` (and `ModelRestApi`) over the same table,
-  in a second app made only here, and the ratios;
+- FM-01 list pages (first page, state filter, sorted by target date, last page) and the search
+  with four terms by selectivity, as the Kasi, interleaved with the same pages of two FAB
+  apps made only here: the competent anchor (FAB plus `joinedload` of the shown relations)
+  and FAB's defaults; ratios ours / anchor. Ours alone: the Kepala Unit's list, the home page,
+  a request page with 20 history rows. Median and p95 over --runs, SQL statements per page;
 - a workflow action through the API (unit_approve on fresh pending requests);
+- end to end through gunicorn over HTTP, logged in through the form: page latency and
+  8-connection throughput, ours and the competent anchor alternating, and a year report built
+  in the background while the list is read;
 - each report for a month and a year, time and peak memory in a fresh process, beside raw
   xlsxwriter writing the rows of the same SQL in another fresh process;
-- `run_due` idle (nothing due), the daily digest pass, and a pass with 10,000 overdue requests;
-- throughput under 8 concurrent connections through gunicorn (4 workers) on 127.0.0.1.
+- `run_due` idle (nothing due), the daily digest pass, and a pass with 10,000 overdue requests.
 
 Results: a table on the terminal and bench/results/<timestamp>-<db>.json.
 Run `python bench/run.py --help` for the options.

@@ -262,3 +262,12 @@ def test_flask_report_shows_a_progress_bar(app, tmp_path, monkeypatch):
     listed = len(rows_of(output.read_bytes()))
     assert listed and f"{listed}/{listed}" in result.stderr.replace(" ", "")  # rows of total
     assert "ditulis ke" in result.stdout and output.exists()
+
+
+def test_flask_reports_work_once_builds_the_queue(manual, login_as):
+    client = login_as("kasi.pdsi")
+    job_id = ask(client, manual, "incidents").json["id"]
+    result = manual.test_cli_runner().invoke(args=["reports", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Laporan dibuat: 1."
+    assert client.get(f"/reports/jobs/{job_id}").json["status"] == "done"
