@@ -106,6 +106,9 @@ class Config:
     REPORT_KEEP_SECONDS = int(os.environ.get("REPORT_KEEP_SECONDS", "3600"))
     REPORT_FRESH_SECONDS = int(os.environ.get("REPORT_FRESH_SECONDS", "300"))
     REPORT_INPROCESS_WORKER = os.environ.get("REPORT_INPROCESS_WORKER", "1") == "1"
+    # Builds at once across all workers: on the office's 2 cores one build leaves the web
+    # workers their CPU; later requests wait in the queue.
+    REPORT_CONCURRENCY = int(os.environ.get("REPORT_CONCURRENCY", "1"))
 
 
 class TestConfig(Config):

@@ -137,7 +137,8 @@ def test_users_with_different_visibility_get_different_builds(manual, login_as):
     assert head.get(f"/reports/jobs/{all_rows['id']}/file").status_code == 404
 
 
-def test_two_workers_claim_a_job_once(manual, login_as):
+def test_two_workers_claim_a_job_once(manual, login_as, monkeypatch):
+    monkeypatch.setitem(manual.config, "REPORT_CONCURRENCY", 2)  # room for both
     job_id = ask(login_as("kasi.pdsi"), manual).json["id"]
     now = utcnow()
     with manual.app_context():
@@ -145,6 +146,18 @@ def test_two_workers_claim_a_job_once(manual, login_as):
         second = jobs.claim(now, "worker-b")
         assert first.id == job_id and second is None
         db.session.remove()
+
+
+def test_one_build_at_a_time_by_default(manual, login_as):
+    client = login_as("kasi.pdsi")
+    first = ask(client, manual, "incidents").json["id"]
+    second = ask(client, manual, "performance").json["id"]
+    now = utcnow()
+    with manual.app_context():
+        assert jobs.claim(now, "worker-a").id == first
+        assert jobs.claim(now, "worker-b") is None  # waits for its turn
+        db.session.remove()
+    assert client.get(f"/reports/jobs/{second}").json["status"] == "queued"
 
 
 def test_progress_is_rows_written_of_the_total(manual, login_as):

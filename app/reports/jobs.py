@@ -26,7 +26,7 @@ import threading
 import time
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 import reports
 from app.extensions import db, upsert_insert
@@ -167,7 +167,13 @@ def recover(now: dt.datetime) -> int:
 
 
 def claim(now: dt.datetime, worker: str) -> ReportJob | None:
-    """The oldest queued job, taken by this worker alone (compare-and-set on its state)."""
+    """The oldest queued job, taken by this worker alone (compare-and-set on its state), while
+    fewer than REPORT_CONCURRENCY builds run anywhere (two workers may both see room and
+    both start: the limit keeps builds from crowding out the web workers, it is no lock)."""
+    running = db.session.execute(select(func.count()).select_from(ReportJob).where(
+        ReportJob.status == "running", ReportJob.lease_until >= now)).scalar()
+    if running >= current_app.config["REPORT_CONCURRENCY"]:
+        return None
     candidates = db.session.execute(
         select(ReportJob.id).where(ReportJob.status == "queued")
         .order_by(ReportJob.created_at, ReportJob.id).limit(5)).scalars().all()
