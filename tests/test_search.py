@@ -93,3 +93,15 @@ def test_the_api_refuses_a_short_term_in_indonesian(five, api):
     answer = api("kasi.pdsi").get(f"/api/v1/improvement_request/?q={query}")
     assert answer.status_code == 400
     assert answer.json["message"] == "Ketik minimal 3 huruf untuk mencari."
+
+
+def test_a_capped_list_reads_its_later_pages_forwards(five, login_as, monkeypatch):
+    """Past the middle a list is read from its far end, which needs the true count; with a
+    capped count the page must still hold the rows OFFSET gives."""
+    word, ids = five
+    monkeypatch.setattr(search, "SEARCH_CAP", 3)
+    client = login_as("kasi.pdsi")
+    view = "ImprovementRequestView"
+    page = client.get(f"{LIST}?{search_arg(client)}={word}&psize_{view}=3&page_{view}=1")
+    newest_first = sorted(ids, reverse=True)
+    assert shown(page.get_data(as_text=True)) == set(newest_first[3:])
