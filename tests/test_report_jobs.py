@@ -284,3 +284,24 @@ def test_flask_reports_work_once_builds_the_queue(manual, login_as):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Laporan dibuat: 1."
     assert client.get(f"/reports/jobs/{job_id}").json["status"] == "done"
+
+
+def test_a_long_build_keeps_its_lease_without_rows(manual, login_as, monkeypatch):
+    """A report whose first rows take long still renews its lease (no takeover while its
+    worker lives); the test waits on the condition, bounded, not on a clock."""
+    import time
+
+    monkeypatch.setattr(jobs, "LEASE", dt.timedelta(seconds=0.4))
+    job_id = ask(login_as("kasi.pdsi"), manual).json["id"]
+    with manual.app_context():
+        jobs.claim(utcnow(), "slow-worker")
+        db.session.execute(ReportJob.__table__.update().values(lease_until=dt.datetime(2000, 1, 1)))
+        db.session.commit()
+        renewed = False
+        with jobs.Heartbeat(jobs.Progress(job_id, "slow-worker")):
+            deadline = time.monotonic() + 10
+            while not renewed and time.monotonic() < deadline:
+                db.session.rollback()
+                renewed = db.session.get(ReportJob, job_id).lease_until > dt.datetime(2020, 1, 1)
+        db.session.remove()
+    assert renewed

@@ -8,8 +8,9 @@ UPDATE (`... WHERE status = 'queued'`) that one worker wins and every other sees
 nothing. That works on the embedded SQLite (one writer at a time) and on several app servers
 sharing PostgreSQL, with no broker to run. Identical requests (report, period, whose rows,
 day) share one build through a unique `active_key`. A worker writes its progress every
-`PROGRESS_EVERY` rows and with it extends its lease; a job whose lease ran out (the worker
-died) is queued again, up to `MAX_ATTEMPTS` builds, then failed with a message.
+couple of thousand rows, and a heartbeat renews its lease meanwhile; a job whose lease ran
+out (the worker died) is queued again, up to `MAX_ATTEMPTS` builds, then failed with a
+message. At most REPORT_CONCURRENCY builds run at once (default one: the office has 2 cores).
 
 Workers: every web process starts one thread on demand (REPORT_INPROCESS_WORKER, on by
 default, so the embedded setup needs nothing more); `flask reports work` is a dedicated
@@ -40,7 +41,6 @@ from app.timeutil import today_wita, utcnow
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 2
-PROGRESS_EVERY = 2000  # rows between two progress writes (each one extends the lease)
 LEASE = dt.timedelta(minutes=2)
 PENDING = ("queued", "running")
 
@@ -190,18 +190,48 @@ def claim(now: dt.datetime, worker: str) -> ReportJob | None:
 
 class Progress:
     """The build's progress callback: rows written (and the total when known), written to
-    the job on its own connection (the build streams on the session's), extending the lease."""
+    the job on its own connection (the build streams on the session's), extending the lease.
+    Only the worker that holds the job writes (one that was taken over changes nothing)."""
 
     def __init__(self, job_id: int, worker: str):
-        self.job_id, self.worker = job_id, worker
+        self.job_id, self.worker, self.engine = job_id, worker, db.engine
 
     def __call__(self, done: int, total: int | None = None) -> None:
-        values = {"rows_done": done, "lease_until": utcnow() + LEASE}
+        values = {"rows_done": done}
         if total is not None:
             values["rows_total"] = total
-        with db.engine.begin() as connection:
+        self.write(**values)
+
+    def write(self, **values) -> None:
+        with self.engine.begin() as connection:
             connection.execute(update(ReportJob).where(
-                ReportJob.id == self.job_id, ReportJob.worker == self.worker).values(**values))
+                ReportJob.id == self.job_id, ReportJob.worker == self.worker).values(
+                lease_until=utcnow() + LEASE, **values))
+
+
+class Heartbeat:
+    """Renews the lease every quarter of it while a build runs, rows or not (a report's
+    first rows can take a while at a million requests); it stops with its process, so a
+    dead worker's lease still runs out."""
+
+    def __init__(self, progress: Progress):
+        self.progress, self.stop = progress, threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True, name="report-lease")
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        while not self.stop.wait(LEASE.total_seconds() / 4):
+            try:
+                self.progress.write()
+            except Exception:  # the next beat tries again; a lost lease means a rebuild
+                log.exception("report lease renewal failed")
 
 
 def build(job: ReportJob, worker: str) -> bool:
@@ -210,10 +240,11 @@ def build(job: ReportJob, worker: str) -> bool:
     partial = f"{path}.{os.getpid()}.part"
     user = db.session.get(AppUser, job.user_id)
     job_id, asked_at = job.id, job.asked_at
+    progress = Progress(job_id, worker)
     try:
-        with office_language():
+        with office_language(), Heartbeat(progress):
             reports.build_report(job.name, partial, job.start, job.end, user=user,
-                                 now=asked_at, progress=Progress(job_id, worker))
+                                 now=asked_at, progress=progress)
         os.replace(partial, path)
     except Exception as err:  # the job says what went wrong; the worker goes on
         log.exception("report job %s failed", job_id)
