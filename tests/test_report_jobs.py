@@ -13,6 +13,7 @@ import os
 
 import openpyxl
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 import reports
@@ -23,6 +24,7 @@ from app.timeutil import today_wita, utcnow
 from tests.workflow_helpers import user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JSON = {"Accept": "application/json"}  # what the Laporan page's script sends
 
 
 @pytest.fixture()
@@ -44,8 +46,11 @@ def this_year(app) -> tuple[str, str]:
 
 
 def ask(client, app, name="improvement_requests"):
+    """Ask for a report of this year; a browser session asks as the page's script does (an
+    API client's token makes its answers JSON anyway)."""
     start, end = this_year(app)
-    return client.get(f"/reports/{name}.xlsx?from={start}&to={end}")
+    url = f"/reports/{name}.xlsx?from={start}&to={end}"
+    return client.get(url, headers=JSON) if isinstance(client, FlaskClient) else client.get(url)
 
 
 def run_worker(app, now: dt.datetime | None = None, limit: int | None = None) -> int:
@@ -78,11 +83,11 @@ def test_queued_polled_and_downloaded(manual, login_as):
     assert location == f"/reports/jobs/{asked.json['id']}"
     assert asked.json["status"] == "queued" and asked.json["percent"] is None
 
-    waiting = client.get(location)
+    waiting = client.get(location, headers=JSON)
     assert waiting.status_code == 202 and waiting.headers["Location"] == location
 
     assert run_worker(manual) == 1
-    ready = client.get(location)
+    ready = client.get(location, headers=JSON)
     assert ready.status_code == 200
     assert ready.json["status"] == "done" and ready.json["percent"] == 100
     download = client.get(ready.json["download"])
@@ -127,13 +132,13 @@ def test_users_with_different_visibility_get_different_builds(manual, login_as):
         head_id = user("kabid.pelayanan").id
     assert job_row(manual, unit_rows["id"]).scope == f"user:{head_id}"
     assert run_worker(manual) == 2
-    everything = rows_of(kasi.get(kasi.get(f"/reports/jobs/{all_rows['id']}")
+    everything = rows_of(kasi.get(kasi.get(f"/reports/jobs/{all_rows['id']}", headers=JSON)
                                   .json["download"]).data)
-    theirs = rows_of(head.get(head.get(f"/reports/jobs/{unit_rows['id']}")
+    theirs = rows_of(head.get(head.get(f"/reports/jobs/{unit_rows['id']}", headers=JSON)
                               .json["download"]).data)
     assert {row[0] for row in theirs} < {row[0] for row in everything}
     # Neither may follow the other's job: its rows are not theirs.
-    assert head.get(f"/reports/jobs/{all_rows['id']}").status_code == 404
+    assert head.get(f"/reports/jobs/{all_rows['id']}", headers=JSON).status_code == 404
     assert head.get(f"/reports/jobs/{all_rows['id']}/file").status_code == 404
 
 
@@ -157,7 +162,7 @@ def test_one_build_at_a_time_by_default(manual, login_as):
         assert jobs.claim(now, "worker-a").id == first
         assert jobs.claim(now, "worker-b") is None  # waits for its turn
         db.session.remove()
-    assert client.get(f"/reports/jobs/{second}").json["status"] == "queued"
+    assert client.get(f"/reports/jobs/{second}", headers=JSON).json["status"] == "queued"
 
 
 def test_progress_is_rows_written_of_the_total(manual, login_as):
@@ -167,7 +172,7 @@ def test_progress_is_rows_written_of_the_total(manual, login_as):
         jobs.claim(utcnow(), "worker-a")
         jobs.Progress(job_id, "worker-a")(30, 120)
         db.session.remove()
-    shown = client.get(f"/reports/jobs/{job_id}").json
+    shown = client.get(f"/reports/jobs/{job_id}", headers=JSON).json
     assert (shown["status"], shown["rows_done"], shown["rows_total"], shown["percent"]) == (
         "running", 30, 120, 25)
 
@@ -186,11 +191,11 @@ def test_a_dead_workers_job_is_built_again(manual, login_as):
     client = login_as("kasi.pdsi")
     job_id = ask(client, manual).json["id"]
     after_lease = crash(manual, job_id, "worker-that-died")
-    assert client.get(f"/reports/jobs/{job_id}").json["status"] == "running"
+    assert client.get(f"/reports/jobs/{job_id}", headers=JSON).json["status"] == "running"
     assert run_worker(manual, now=after_lease) == 1
     job = job_row(manual, job_id)
     assert (job.status, job.attempts) == ("done", 2)
-    ready = client.get(f"/reports/jobs/{job_id}")
+    ready = client.get(f"/reports/jobs/{job_id}", headers=JSON)
     assert client.get(ready.json["download"]).mimetype == XLSX
 
 
@@ -203,7 +208,7 @@ def test_a_job_that_keeps_dying_fails_cleanly(manual, login_as):
         db.session.remove()
     after_second = crash(manual, job_id, "second")
     assert run_worker(manual, now=after_second) == 0
-    failed = client.get(f"/reports/jobs/{job_id}")
+    failed = client.get(f"/reports/jobs/{job_id}", headers=JSON)
     assert failed.status_code == 500 and failed.json["status"] == "failed"
     assert "tidak dapat dibuat" in failed.json["message"]
     assert client.get(f"/reports/jobs/{job_id}/file").status_code == 404
@@ -283,7 +288,7 @@ def test_flask_reports_work_once_builds_the_queue(manual, login_as):
     result = manual.test_cli_runner().invoke(args=["reports", "work", "--once"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Laporan dibuat: 1."
-    assert client.get(f"/reports/jobs/{job_id}").json["status"] == "done"
+    assert client.get(f"/reports/jobs/{job_id}", headers=JSON).json["status"] == "done"
 
 
 def test_a_long_build_keeps_its_lease_without_rows(manual, login_as, monkeypatch):
@@ -305,3 +310,19 @@ def test_a_long_build_keeps_its_lease_without_rows(manual, login_as, monkeypatch
                 renewed = db.session.get(ReportJob, job_id).lease_until > dt.datetime(2020, 1, 1)
         db.session.remove()
     assert renewed
+
+
+def test_a_browser_without_the_script_gets_a_page_then_the_file(manual, login_as):
+    """A link opened directly: a page that says what is happening and refreshes itself, then
+    (once built) the file."""
+    client = login_as("kasi.pdsi")
+    start, end = this_year(manual)
+    asked = client.get(f"/reports/incidents.xlsx?from={start}&to={end}")
+    assert asked.status_code == 202 and asked.mimetype == "text/html"
+    page = asked.get_data(as_text=True)
+    assert "Laporan sedang dibuat" in page and "Menunggu giliran" in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert run_worker(manual) == 1
+    ready = client.get(asked.headers["Location"])
+    assert ready.status_code == 302 and ready.headers["Location"].endswith("/file")
+    assert client.get(ready.headers["Location"]).mimetype == XLSX

@@ -11,12 +11,13 @@ from __future__ import annotations
 import calendar as pycal
 import datetime as dt
 
-from flask import current_app, jsonify, request, send_file, url_for
+from flask import current_app, jsonify, make_response, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 import reports
+from app.errors import wants_json
 from app.forms import SHOWN_DATE, parse_typed_day
 from app.i18n import office_language
 from app.reports import jobs
@@ -142,7 +143,7 @@ class ReportsView(BaseView):
         job = jobs.wait_for(job, float(current_app.config["REPORT_WAIT_SECONDS"]))
         if job.status == "done":
             return _send(job)
-        return _status(job)
+        return self._answer(job)
 
     @expose("/jobs/<int:job_id>")
     @session_or_token(R.REPORTS, _l("You may not download reports."))
@@ -153,7 +154,25 @@ class ReportsView(BaseView):
             _refuse(404, gettext("Unknown report."))
         if job.status in jobs.PENDING:
             jobs.kick(current_app._get_current_object())  # e.g. taken back from a dead worker
-        return _status(job)
+        if job.status == "done" and not wants_json():  # a browser: the file itself
+            return redirect(url_for("ReportsView.job_file", job_id=job.id))
+        return self._answer(job)
+
+    def _answer(self, job: ReportJob):
+        """The job's state: JSON for the page's script and for scripts; a browser that came
+        without the page's script (a link opened directly) gets a page that refreshes itself
+        until the file is ready."""
+        if wants_json():
+            return _status(job)
+        if job.status == "failed":
+            _refuse(500, gettext("The report could not be made. Ask for it again; if it fails "
+                                 "again, tell the administrator."))
+        page = self.render_template("reports/pending.html", job=job,
+                                    title=REPORT_LABELS[job.name][0],
+                                    job_percent=jobs.progress_percent(job))
+        response = make_response(page, 202)
+        response.headers["Location"] = url_for("ReportsView.job", job_id=job.id)
+        return response
 
     @expose("/jobs/<int:job_id>/file")
     @session_or_token(R.REPORTS, _l("You may not download reports."))
