@@ -252,6 +252,10 @@ def test_old_files_are_cleaned(manual, login_as):
     assert job_row(manual, job_id).status == "expired"
     assert client.get(f"/reports/jobs/{job_id}/file").status_code == 404
     assert ask(client, manual).json["id"] != job_id  # asked again: built again
+    run_worker(manual, now=utcnow() + dt.timedelta(days=31))
+    with manual.app_context():
+        assert db.session.get(ReportJob, job_id) is None  # the row went a month later
+        db.session.remove()
 
 
 def test_the_request_waits_for_a_quick_build(app, login_as, monkeypatch):

@@ -27,7 +27,7 @@ import threading
 import time
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 import reports
 from app.extensions import db, upsert_insert
@@ -286,14 +286,21 @@ def work(now: dt.datetime | None = None, limit: int | None = None) -> int:
     return built
 
 
+ROW_DAYS = 30  # how long an expired or failed job's row is kept (for the record)
+
+
 def cleanup(now: dt.datetime) -> int:
-    """Files of jobs finished longer ago than REPORT_KEEP_SECONDS are removed."""
+    """Files of jobs finished longer ago than REPORT_KEEP_SECONDS are removed; the rows of
+    expired and failed jobs go after ROW_DAYS."""
     keep = dt.timedelta(seconds=current_app.config["REPORT_KEEP_SECONDS"])
     old = db.session.execute(select(ReportJob).where(
         ReportJob.status == "done", ReportJob.finished_at < now - keep)).scalars().all()
     for job in old:
         _remove(file_path(job))
         job.status, job.active_key = "expired", None
+    db.session.execute(delete(ReportJob).where(
+        ReportJob.status.in_(("expired", "failed")),
+        ReportJob.created_at < now - dt.timedelta(days=ROW_DAYS)))
     db.session.commit()
     return len(old)
 
