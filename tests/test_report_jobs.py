@@ -325,7 +325,7 @@ def test_a_browser_without_the_script_gets_a_page_then_the_file(manual, login_as
     assert asked.status_code == 202 and asked.mimetype == "text/html"
     page = asked.get_data(as_text=True)
     assert "Laporan sedang dibuat" in page and "Menunggu giliran" in page
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert f'content="3; url={asked.headers["Location"]}"' in page
     assert run_worker(manual) == 1
     ready = client.get(asked.headers["Location"])
     assert ready.status_code == 302 and ready.headers["Location"].endswith("/file")

@@ -73,3 +73,26 @@ def test_progress_bar_then_download(office, people, viewport):
                                                                status="expired"))
         db.session.commit()
         db.session.remove()
+
+
+def test_a_link_opened_directly_waits_on_a_page(office, people, viewport):
+    """Without the Laporan page (a bookmarked link): a page says the report is being
+    prepared, refreshes itself, and the file comes when it is built."""
+    served = office[1]
+    kasi = people("kasi.pdsi", "report-queue", viewport)
+    page = kasi.page
+    response = page.goto(f"{office[0]}/reports/incidents.xlsx?from=2026-01-01&to=2026-12-31",
+                         wait_until="domcontentloaded")
+    assert response.status == 202
+    kasi.step("tautan-langsung", "Laporan sedang dibuat", "Menunggu giliran",
+              "Halaman ini diperbarui sendiri")
+    with page.expect_download(timeout=30_000) as download, served.app_context():
+        assert jobs.work() == 1
+        db.session.remove()
+    with open(download.value.path(), "rb") as handle:
+        assert load_workbook(handle, read_only=True).sheetnames
+    with served.app_context():
+        db.session.execute(ReportJob.__table__.update().values(active_key=None,
+                                                               status="expired"))
+        db.session.commit()
+        db.session.remove()
