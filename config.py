@@ -111,6 +111,19 @@ class Config:
     SIGNING_CERT_PASSWORD = os.environ.get("SIGNING_CERT_PASSWORD") or None
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024)))
     MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 1024 * 1024
+    # Reports are built by a worker (app/reports/jobs.py): GET /reports/<name>.xlsx waits this
+    # long for the file, then answers 202 with a Location to poll. Files are kept in
+    # REPORT_FOLDER (default: instance/reports) for REPORT_KEEP_SECONDS; an identical request
+    # within REPORT_FRESH_SECONDS gets the same file. REPORT_INPROCESS_WORKER: each web process
+    # builds in a thread of its own (off when `flask reports work` runs beside it).
+    REPORT_WAIT_SECONDS = float(os.environ.get("REPORT_WAIT_SECONDS", "25"))
+    REPORT_FOLDER = os.environ.get("REPORT_FOLDER") or None
+    REPORT_KEEP_SECONDS = int(os.environ.get("REPORT_KEEP_SECONDS", "3600"))
+    REPORT_FRESH_SECONDS = int(os.environ.get("REPORT_FRESH_SECONDS", "300"))
+    REPORT_INPROCESS_WORKER = os.environ.get("REPORT_INPROCESS_WORKER", "1") == "1"
+    # Builds at once across all workers: on the office's 2 cores one build leaves the web
+    # workers their CPU; later requests wait in the queue.
+    REPORT_CONCURRENCY = int(os.environ.get("REPORT_CONCURRENCY", "1"))
 
     # One-click decisions from email (SPEC §5, issue 20): the off switch and the links' life.
     ONE_CLICK_ENABLED = _bool("ONE_CLICK_ENABLED", True)

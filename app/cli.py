@@ -4,6 +4,7 @@ imports it."""
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import click
@@ -14,6 +15,7 @@ import reports as xlsx_reports
 from app import backup, jobs
 from app.checklist import calendar
 from app.extensions import db
+from app.reports import jobs as report_jobs
 from app.requests import search, tally
 from app.security.deploy_check import deploy_problems
 from app.security.roles import sync_all_roles
@@ -33,6 +35,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(check_deploy)
     app.cli.add_command(backup_cli)
     app.cli.add_command(report_command)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(repair_search)
 
 
@@ -154,8 +157,51 @@ def report_command(name, start, end, output, username, now_text) -> None:
             raise click.BadParameter(f"pengguna '{username}' tidak ada", param_hint="--user")
         if not xlsx_reports.REPORTS[name].allowed_for(user):
             raise click.UsageError(f"{username} tidak berwenang atas laporan {name}.")
-    xlsx_reports.build_report(name, output, start, end, user=user, now=parse_now(now_text))
+    with TerminalProgress(f"Laporan {name}") as progress:
+        xlsx_reports.build_report(name, output, start, end, user=user, now=parse_now(now_text),
+                                  progress=progress)
     click.echo(f"Laporan {name} ({start} s.d. {end}) ditulis ke {output}.")
+
+
+class TerminalProgress:
+    """`flask report`'s progress bar on stderr (rows written of the total, when the report
+    can count them ahead; rows written otherwise)."""
+
+    def __init__(self, label: str):
+        self.label, self.bar, self.done = label, None, 0
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        if self.bar is None:
+            # Without a total: an iterable of unknown length (click then counts rows only).
+            rows = {"length": total} if total else {"iterable": itertools.repeat(None)}
+            self.bar = click.progressbar(**rows, label=self.label, show_pos=True,
+                                         file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+reports_cli = AppGroup("reports", help="Reports asked for on the web (the report queue).")
+
+
+@reports_cli.command("work")
+@click.option("--once", is_flag=True, help="Build what is queued now, then stop.")
+@click.option("--poll", type=float, default=2.0, show_default=True,
+              help="Seconds between two looks at an empty queue.")
+def reports_work(once: bool, poll: float) -> None:
+    """A dedicated report worker: builds the queued reports (run one or more beside the web
+    server, e.g. a systemd service; set REPORT_INPROCESS_WORKER=0 for the web processes)."""
+    if once:
+        click.echo(f"Laporan dibuat: {report_jobs.work()}.")
+        return
+    report_jobs.serve(poll)
 
 
 @click.command("repair-search")

@@ -1,18 +1,20 @@
-"""`make bench`: Layanan TI at province scale, beside a plain Flask-AppBuilder view (issue 9).
+"""`make bench`: Layanan TI at province scale, beside FAB apps over the same table (issues 9, 21).
 
 For each database (a SQLite file, a fresh PostgreSQL database made and dropped here): migrate,
 sync the roles, load the demo seed, `flask seed bench`, then measure
 
-- FM-01 list pages (first page, state filter, title search, sorted by target date, last page)
-  as the Kasi and as a Kepala Unit, the home page and a request page with 20 history rows:
-  median and p95 over --runs requests through the Flask test client, SQL statements per page;
-- the same list pages from a plain FAB `ModelView` (and `ModelRestApi`) over the same table,
-  in a second app made only here, and the ratios;
+- FM-01 list pages (first page, state filter, sorted by target date, last page) and the search
+  with four terms by selectivity, as the Kasi, interleaved with the same pages of two FAB
+  apps made only here: the competent anchor (FAB plus `joinedload` of the shown relations)
+  and FAB's defaults; ratios ours / anchor. Ours alone: the Kepala Unit's list, the home page,
+  a request page with 20 history rows. Median and p95 over --runs, SQL statements per page;
 - a workflow action through the API (unit_approve on fresh pending requests);
+- end to end through gunicorn over HTTP, logged in through the form: page latency and
+  8-connection throughput, ours and the competent anchor alternating, and a year report built
+  in the background while the list is read;
 - each report for a month and a year, time and peak memory in a fresh process, beside raw
   xlsxwriter writing the rows of the same SQL in another fresh process;
-- `run_due` idle (nothing due), the daily digest pass, and a pass with 10,000 overdue requests;
-- throughput under 8 concurrent connections through gunicorn (4 workers) on 127.0.0.1.
+- `run_due` idle (nothing due), the daily digest pass, and a pass with 10,000 overdue requests.
 
 Results: a table on the terminal and bench/results/<timestamp>-<db>.json.
 Run `python bench/run.py --help` for the options.
@@ -72,12 +74,18 @@ def layanan_app(url: str):
     return create_app(BenchConfig, SQLALCHEMY_DATABASE_URI=url)
 
 
-def plain_app(url: str):
+def plain_app(url: str, competent: bool = True):
     """What a user gets from FAB alone: default security manager, one ModelView and one
-    ModelRestApi over the same table with the same columns, page size and order."""
+    ModelRestApi over the same table with the same columns, page size and order.
+
+    `competent` (the anchor, issue 21): what a FAB user who read the SQLAlchemy docs adds, the
+    shown relations loaded with the page (`joinedload`, six lines); the database and its
+    indexes are the same as ours. `competent=False`: FAB's defaults (a lazy load per relation
+    and row), kept as a second row."""
     from flask import Flask
     from flask_appbuilder import AppBuilder, ModelRestApi, ModelView
     from flask_appbuilder.models.sqla.interface import SQLAInterface
+    from sqlalchemy.orm import joinedload
 
     import app.checklist.models  # noqa: F401 — every mapper the request model refers to
     import app.notify.models  # noqa: F401
@@ -85,8 +93,20 @@ def plain_app(url: str):
     from app.extensions import db
     from app.requests.models import ImprovementRequest
 
+    class JoinedInterface(SQLAInterface):
+        """The competent FAB user's six lines: the list's relations in the page's query."""
+
+        def apply_all(self, query, *args, **kwargs):
+            query = super().apply_all(query, *args, **kwargs)
+            if kwargs.get("select_columns") or (len(args) > 5 and args[5]):
+                return query  # the API joins its dotted columns itself
+            return query.options(*(joinedload(getattr(ImprovementRequest, name))
+                                   for name in ("unit", "requester", "officer")))
+
+    interface = JoinedInterface if competent else SQLAInterface
+
     class PlainImprovementRequestView(ModelView):
-        datamodel = SQLAInterface(ImprovementRequest)
+        datamodel = interface(ImprovementRequest)
         list_columns = ["number", "title", "unit", "requester", "status", "officer",
                         "target_date"]
         base_order = ("id", "desc")
@@ -98,7 +118,7 @@ def plain_app(url: str):
 
     class PlainImprovementRequestApi(ModelRestApi):
         resource_name = "plain_improvement_request"
-        datamodel = SQLAInterface(ImprovementRequest)
+        datamodel = interface(ImprovementRequest)
         list_columns = ["id", "number", "title", "status", "unit.id", "unit.name",
                         "requester.id", "requester.username", "officer.id", "officer.username",
                         "target_date", "submitted_at", "created_at", "version"]
@@ -144,9 +164,13 @@ def grant_plain_permissions(flask_app) -> None:
 
 
 def wsgi_app():
-    """gunicorn 'bench.run:wsgi_app()', with BENCH_APP=layanan|plain and BENCH_DATABASE_URL."""
+    """gunicorn 'bench.run:wsgi_app()', with BENCH_APP=layanan|competent|default and
+    BENCH_DATABASE_URL."""
     url = os.environ["BENCH_DATABASE_URL"]
-    return plain_app(url) if os.environ.get("BENCH_APP") == "plain" else layanan_app(url)
+    which = os.environ.get("BENCH_APP", "layanan")
+    if which == "layanan":
+        return layanan_app(url)
+    return plain_app(url, competent=which == "competent")
 
 
 # --- databases -------------------------------------------------------------------------------
@@ -312,86 +336,153 @@ def facts(flask_app, now) -> dict:
             ImprovementRequest.id >= middle).order_by(ImprovementRequest.id).limit(1)).scalar()
         result["search_term"] = title.rsplit(" ", 1)[-1]
         db.session.remove()
+    result["search_terms"] = search_terms(flask_app, result)
     return result
 
 
-def list_urls(view: str, rows: int, term: str) -> dict[str, str]:
+# Search terms by how many FM-01 rows hold them (seeds/bench.py's titles): a title's unique
+# suffix, one module of sixteen (about 6 %), the word every FM-01 title starts with, and two
+# characters (which no trigram index serves).
+SEARCH_TERMS = {"rare": None, "~5 %": "SIMBG", "100 %": "Modul", "2 characters": "OS"}
+
+
+def search_terms(flask_app, info: dict) -> dict[str, dict]:
+    """Each term with its share of the FM-01 rows (counted once, for the record)."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.requests.models import ImprovementRequest
+
+    terms = {}
+    with flask_app.app_context():
+        total = db.session.execute(select(func.count()).select_from(ImprovementRequest)).scalar()
+        for label, term in SEARCH_TERMS.items():
+            term = term or info["search_term"]
+            matches = db.session.execute(select(func.count()).select_from(ImprovementRequest)
+                                         .where(ImprovementRequest.title.ilike(f"%{term}%"))
+                                         ).scalar()
+            terms[label] = {"term": term, "matches": matches,
+                            "share": round(matches / total, 4) if total else None}
+        db.session.remove()
+    return terms
+
+
+def search_box_arg(client) -> str:
+    """Our list's search box argument (`_flt_<n>_title`), read from the page itself."""
+    import re
+
+    page = client.get(f"/{VIEW.lower()}/list/").get_data(as_text=True)
+    return re.search(r'name="(_flt_\d+_title)" id="search-words"', page).group(1)
+
+
+def quoted(term: str) -> str:
+    from urllib.parse import quote
+
+    return quote(term)
+
+
+def list_urls(view: str, rows: int, search_arg: str = "_flt_2_title") -> dict[str, str]:
     base = f"/{view.lower()}/list/"
     last = max(0, (rows - 1) // PAGE_SIZE)
     return {
         "first page": base,
         "state = in_progress": f"{base}?_flt_3_status=in_progress",
-        "title contains": f"{base}?_flt_2_title={term.replace('#', '%23')}",
         "sorted by target date": f"{base}?_oc_{view}=target_date&_od_{view}=asc",
         "last page": f"{base}?page_{view}={last}",
     }
 
 
-def measure_pages(flask_app, plain, info: dict, runs: int) -> dict:
+def search_urls(view: str, terms: dict, search_arg: str) -> dict[str, str]:
+    """Ours: the list's search box (number or title); FAB: "title contains"."""
+    base = f"/{view.lower()}/list/"
+    return {f"search {label}": f"{base}?{search_arg}={quoted(t['term'])}"
+            for label, t in terms.items()}
+
+
+def time_interleaved(cases: dict[str, tuple], runs: int) -> dict[str, dict]:
+    """Time every case `runs` times, alternating between them within each run (and their order
+    from run to run), so a noisy machine slows every side alike. A case is (client, url,
+    counter, headers)."""
+    for client, url, _counter, headers in cases.values():
+        for _ in range(2):  # warm-up: templates compiled, caches filled
+            response = client.get(url, headers=headers)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url}: {response.status_code} "
+                                   f"{response.get_data(as_text=True)[:300]}")
+    times = {label: [] for label in cases}
+    statements = {label: [] for label in cases}
+    last = {}
+    labels = list(cases)
+    for run in range(runs):
+        for label in (labels if run % 2 == 0 else labels[::-1]):
+            client, url, counter, headers = cases[label]
+            counter.reset()
+            started = time.perf_counter()
+            response = client.get(url, headers=headers)
+            times[label].append(time.perf_counter() - started)
+            statements[label].append(counter.count)
+            assert response.status_code == 200, (url, response.status_code)
+            last[label] = (len(response.data), list(counter.statements))
+    return {label: summary(times[label], statements[label], bytes=last[label][0],
+                           url=cases[label][1], sql_statements=last[label][1])
+            for label in cases}
+
+
+ANCHORS = ("competent FAB", "default FAB")
+
+
+def measure_pages(flask_app, anchors: dict, info: dict, runs: int) -> dict:
+    """Our pages beside the two FAB anchors, interleaved per page; ratios ours / anchor."""
     from app.extensions import db
 
     with flask_app.app_context():
         counter = SqlCounter(db.engine)
-    with plain.app_context():
-        plain_counter = SqlCounter(db.engine)
-    pages: dict[str, dict] = {}
-    term = info["search_term"]
-    for username in ("kasi.pdsi", "kabid.pelayanan"):
-        client = login(flask_app, username)
-        rows = info[f"visible_{username}"]
-        for name, url in list_urls(VIEW, rows, term).items():
-            row = pages[f"FM-01 list, {name} ({username})"] = time_get(client, url, counter, runs)
-            print(f"    {username:16} {name:24} p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, "
-                  f"{row['sql']} SQL")
-        if username == "kasi.pdsi":
-            pages["home page (kasi.pdsi)"] = time_get(client, "/", counter, runs)
-            pages["request page, 20 history rows (kasi.pdsi)"] = time_get(
-                client, f"/improvementrequestview/show/{info['long_history_request']}", counter,
-                runs)
-            headers = jwt(flask_app, username)
-            pages["API list (kasi.pdsi)"] = time_get(
-                client, "/api/v1/improvement_request/", counter, runs, headers)
-    # The plain FAB view over the same table: no row filter, so only the Kasi compares.
-    client = login(plain, "kasi.pdsi")
-    for name, url in list_urls(PLAIN_VIEW, info["visible_kasi.pdsi"], term).items():
-        row = pages[f"plain FAB list, {name} (kasi.pdsi)"] = time_get(client, url, plain_counter,
-                                                                     runs)
-        print(f"    plain FAB        {name:24} p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, "
-              f"{row['sql']} SQL")
-    pages["plain FAB API list (kasi.pdsi)"] = time_get(
-        client, "/api/v1/plain_improvement_request/", plain_counter, runs, jwt(plain, "kasi.pdsi"))
-    # On PostgreSQL the plain view's ILIKE is served by our trigram index too; FAB alone has
-    # none, so measure it once more without the index (SQLite: FAB never uses the FTS table).
-    no_index = "plain FAB list, title contains, without our trigram index (kasi.pdsi)"
-    with plain.app_context():
-        dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        from app.requests import search
-
+    kasi = login(flask_app, "kasi.pdsi")
+    ours_search = search_box_arg(kasi)
+    terms = info["search_terms"]
+    sides = {"ours": (kasi, counter, list_urls(VIEW, info["visible_kasi.pdsi"])
+                      | search_urls(VIEW, terms, ours_search))}
+    for name, plain in anchors.items():
         with plain.app_context():
-            with db.engine.begin() as conn:
-                for statement in search.POSTGRESQL_DROP:
-                    conn.exec_driver_sql(statement)
-            try:
-                pages[no_index] = time_get(client, list_urls(PLAIN_VIEW, 1, term)["title contains"],
-                                           plain_counter, runs)
-            finally:
-                with db.engine.begin() as conn:
-                    for statement in search.POSTGRESQL_DDL:
-                        conn.exec_driver_sql(statement)
-    else:
-        pages[no_index] = pages["plain FAB list, title contains (kasi.pdsi)"]
-    print(f"    plain FAB        title contains, no index p50 {pages[no_index]['p50_ms']} ms")
-    ratios = {}
-    for name in list_urls(VIEW, 1, term):
-        ours = pages[f"FM-01 list, {name} (kasi.pdsi)"]["p50_ms"]
-        theirs = pages[f"plain FAB list, {name} (kasi.pdsi)"]["p50_ms"]
-        ratios[name] = round(ours / theirs, 2) if theirs else None
-    ratios["title contains vs FAB without a text index"] = round(
-        pages["FM-01 list, title contains (kasi.pdsi)"]["p50_ms"] / pages[no_index]["p50_ms"], 3)
-    ratios["API list"] = round(pages["API list (kasi.pdsi)"]["p50_ms"]
-                               / pages["plain FAB API list (kasi.pdsi)"]["p50_ms"], 2)
-    return {"pages": pages, "ratio_p50_vs_plain": ratios}
+            plain_counter = SqlCounter(db.engine)
+        sides[name] = (login(plain, "kasi.pdsi"), plain_counter,
+                       list_urls(PLAIN_VIEW, info["visible_kasi.pdsi"])
+                       | search_urls(PLAIN_VIEW, terms, "_flt_2_title"))
+    pages: dict[str, dict] = {}
+    ratios: dict[str, dict] = {name: {} for name in anchors}
+    for page in sides["ours"][2]:
+        cases = {side: (client, urls[page], ctr, None)
+                 for side, (client, ctr, urls) in sides.items()}
+        timed = time_interleaved(cases, runs)
+        for side, row in timed.items():
+            pages[f"{side}: FM-01 list, {page} (kasi.pdsi)"] = row
+        for name in anchors:
+            theirs = timed[name]["p50_ms"]
+            ratios[name][page] = round(timed["ours"]["p50_ms"] / theirs, 2) if theirs else None
+        print(f"    {page:28} " + "  ".join(
+            f"{side} {row['p50_ms']} ms/{row['sql']} SQL" for side, row in timed.items()))
+    # The API list, interleaved the same way.
+    api_cases = {"ours": (flask_app.test_client(), "/api/v1/improvement_request/", counter,
+                          jwt(flask_app, "kasi.pdsi"))}
+    for name, plain in anchors.items():
+        api_cases[name] = (plain.test_client(), "/api/v1/plain_improvement_request/",
+                           sides[name][1], jwt(plain, "kasi.pdsi"))
+    timed = time_interleaved(api_cases, runs)
+    for side, row in timed.items():
+        pages[f"{side}: API list (kasi.pdsi)"] = row
+    for name in anchors:
+        ratios[name]["API list"] = round(timed["ours"]["p50_ms"] / timed[name]["p50_ms"], 2)
+    # Pages without a FAB counterpart, and a Kepala Unit (row filter), ours alone.
+    head = login(flask_app, "kabid.pelayanan")
+    alone = {
+        "ours: home page (kasi.pdsi)": (kasi, "/", counter, None),
+        "ours: request page, 20 history rows (kasi.pdsi)": (
+            kasi, f"/{VIEW.lower()}/show/{info['long_history_request']}", counter, None),
+    }
+    for page, url in list_urls(VIEW, info["visible_kabid.pelayanan"]).items():
+        alone[f"ours: FM-01 list, {page} (kabid.pelayanan)"] = (head, url, counter, None)
+    pages.update(time_interleaved(alone, runs))
+    return {"pages": pages, "ratio_p50": ratios}
 
 
 def measure_action(flask_app, now, runs: int) -> dict:
@@ -764,33 +855,157 @@ def load(port: int, path: str, headers: dict, connections: int, total: int,
             "latency_p95_ms": round(p95(state["times"]) * 1000, 1)}
 
 
-def measure_throughput(url: str, args) -> dict:
-    results = {}
-    targets = {
-        "layanan": (f"/{VIEW.lower()}/list/", "/api/v1/improvement_request/"),
-        "plain": (f"/{PLAIN_VIEW.lower()}/list/", "/api/v1/plain_improvement_request/"),
-    }
-    for which, (page, api) in targets.items():
-        process, port = start_gunicorn(url, which, args.workers)
-        try:
-            cookie = {"Cookie": session_cookie(port, "kasi.pdsi")}
-            token = {"Authorization": bearer(port, "kasi.pdsi")}
-            for label, path, headers in (("list page", page, cookie), ("API list", api, token)):
-                key = f"{which} {label}"
-                results[key] = load(port, path, headers, args.connections, args.http_requests,
-                                    args.http_seconds)
-                print(f"    {key:20} {results[key]}")
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-    for label in ("list page", "API list"):
-        theirs = results[f"plain {label}"]["req_per_s"]
-        results[f"ratio {label} vs plain"] = round(
-            results[f"layanan {label}"]["req_per_s"] / theirs, 2) if theirs else None
-    return results
+def stop(process) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# End to end, through gunicorn over HTTP: (label, our path, the competent anchor's path or
+# None). Add a page here to have it measured; `{search}`, `{rare}`, `{broad}` and `{request}`
+# are filled from the data set. A page ours lacks (404) is skipped with a note.
+E2E_PAGES = [
+    ("list, first page", f"/{VIEW.lower()}/list/", f"/{PLAIN_VIEW.lower()}/list/"),
+    ("search, rare term", f"/{VIEW.lower()}/list/?{{search}}={{rare}}",
+     f"/{PLAIN_VIEW.lower()}/list/?_flt_2_title={{rare}}"),
+    ("search, 100 % term", f"/{VIEW.lower()}/list/?{{search}}={{broad}}",
+     f"/{PLAIN_VIEW.lower()}/list/?_flt_2_title={{broad}}"),
+    ("home", "/", "/"),
+    ("request page", f"/{VIEW.lower()}/show/{{request}}",
+     f"/{PLAIN_VIEW.lower()}/show/{{request}}"),
+    ("dashboard", "/dashboard/", None),
+]
+
+
+def timed_call(port: int, path: str, headers: dict) -> tuple[float, int]:
+    started = time.perf_counter()
+    status, _, _ = http_call(port, "GET", path, headers=headers)
+    return time.perf_counter() - started, status
+
+
+def e2e_latency(servers: dict, pages: list, runs: int) -> dict:
+    """One connection, page by page, ours and the anchor alternating (order flipped per run)."""
+    result = {}
+    for label, *paths in pages:
+        sides = [(name, port, cookie, path) for (name, (port, cookie)), path
+                 in zip(servers.items(), paths, strict=True) if path]
+        for _name, port, cookie, path in sides:  # warm-up, and is the page there at all?
+            _, status = timed_call(port, path, cookie)
+            if status != 200:
+                result[label] = {"skipped": f"{path}: HTTP {status}"}
+                break
+        else:
+            times = {name: [] for name, *_ in sides}
+            for run in range(runs):
+                for name, port, cookie, path in (sides if run % 2 == 0 else sides[::-1]):
+                    elapsed, status = timed_call(port, path, cookie)
+                    assert status == 200, (path, status)
+                    times[name].append(elapsed)
+            result[label] = {name: summary(values) for name, values in times.items()}
+            if len(sides) == 2:
+                ours, theirs = (result[label][name]["p50_ms"] for name, *_ in sides)
+                result[label]["ratio_p50"] = round(ours / theirs, 2) if theirs else None
+        print(f"    e2e {label:22} {result[label]}")
+    return result
+
+
+def e2e_throughput(servers: dict, paths: dict, args) -> dict:
+    """`connections` clients at once, in alternating blocks (ours, anchor, anchor, ours...)."""
+    blocks = 4
+    share = max(1, args.http_requests // blocks)
+    runs = {name: [] for name in servers}
+    names = list(servers)
+    for block in range(blocks):
+        for name in (names if block % 2 == 0 else names[::-1]):
+            port, cookie = servers[name]
+            runs[name].append(load(port, paths[name], cookie, args.connections, share,
+                                   args.http_seconds / blocks))
+    result = {}
+    for name, parts in runs.items():
+        ok = sum(p["requests"] - p["errors"] for p in parts)
+        seconds = sum(p["seconds"] for p in parts)
+        result[name] = {"requests": sum(p["requests"] for p in parts),
+                        "errors": sum(p["errors"] for p in parts),
+                        "req_per_s": round(ok / seconds, 1) if seconds else None,
+                        "latency_p50_ms": statistics.median(p["latency_p50_ms"] for p in parts)}
+    ours, theirs = (result[name]["req_per_s"] for name in names)
+    result["ratio_req_per_s"] = round(ours / theirs, 2) if theirs else None
+    print(f"    throughput ({args.connections} connections) {result}")
+    return result
+
+
+def report_while_serving(port: int, cookie: dict, list_path: str, idle_p50_ms: float,
+                         now: dt.datetime) -> dict:
+    """A year of FM-01 asked for over HTTP (queued, built by a worker thread of one of the
+    gunicorn workers) while one client keeps reading the list: the list's median meanwhile
+    against its idle median, and the build's wall time (polled as the page polls)."""
+    from app.timeutil import today_wita
+
+    today = today_wita(now)
+    query = f"from={(today - dt.timedelta(days=364)).isoformat()}&to={today.isoformat()}"
+    started = time.perf_counter()
+    status, headers, body = http_call(
+        port, "GET", f"/reports/improvement_requests.xlsx?{query}&wait=0",
+        headers={**cookie, "Accept": "application/json"})
+    if status not in (200, 202):
+        return {"error": f"HTTP {status}: {body[:200]!r}"}
+    job = json.loads(body)
+    location = f"/reports/jobs/{job['id']}"
+    times, polls = [], 0
+    while job["status"] in ("queued", "running") and time.perf_counter() - started < 600:
+        elapsed, status = timed_call(port, list_path, cookie)
+        times.append(elapsed)
+        polls += 1
+        if polls % 5 == 0:
+            _, _, body = http_call(port, "GET", location,
+                                   headers={**cookie, "Accept": "application/json"})
+            job = json.loads(body)
+    seconds = time.perf_counter() - started
+    file_status, _, data = http_call(port, "GET", job.get("download", location), headers=cookie)
+    p50 = statistics.median(times) * 1000 if times else None
+    result = {"report_seconds": round(seconds, 2), "status": job["status"],
+              "rows": job.get("rows_total"), "file_bytes": len(data) if file_status == 200 else 0,
+              "list_requests_meanwhile": len(times),
+              "list_p50_ms_meanwhile": round(p50, 1) if p50 else None,
+              "list_p50_ms_idle": idle_p50_ms,
+              "ratio_to_idle": round(p50 / idle_p50_ms, 2) if p50 and idle_p50_ms else None}
+    print(f"    report in the background: {result}")
+    return result
+
+
+def measure_http(url: str, info: dict, args, now: dt.datetime) -> dict:
+    """End to end: gunicorn (`--workers` sync workers) for us and for the competent anchor,
+    logged in through the login form, requests over real HTTP on 127.0.0.1; the client runs
+    on the same cores. nginx is not in front (the office's deployment may add it)."""
+    ours, ours_port = start_gunicorn(url, "layanan", args.workers)
+    anchor, anchor_port = start_gunicorn(url, "competent", args.workers)
+    try:
+        servers = {"ours": (ours_port, {"Cookie": session_cookie(ours_port, "kasi.pdsi")}),
+                   "competent FAB": (anchor_port,
+                                     {"Cookie": session_cookie(anchor_port, "kasi.pdsi")})}
+        _, _, page = http_call(ours_port, "GET", f"/{VIEW.lower()}/list/",
+                               headers=servers["ours"][1])
+        import re
+
+        search = re.search(r'name="(_flt_\d+_title)" id="search-words"', page.decode()).group(1)
+        values = {"search": search, "rare": quoted(info["search_terms"]["rare"]["term"]),
+                  "broad": quoted(info["search_terms"]["100 %"]["term"]),
+                  "request": info["long_history_request"]}
+        pages = [(label, *(p.format(**values) if p else None for p in paths))
+                 for label, *paths in E2E_PAGES]
+        result = {"latency": e2e_latency(servers, pages, args.http_runs)}
+        list_paths = {"ours": pages[0][1], "competent FAB": pages[0][2]}
+        result["throughput list page"] = e2e_throughput(servers, list_paths, args)
+        if not args.skip_reports:
+            idle = result["latency"]["list, first page"]["ours"]["p50_ms"]
+            result["report while serving"] = report_while_serving(
+                ours_port, servers["ours"][1], list_paths["ours"], idle, now)
+    finally:
+        stop(ours)
+        stop(anchor)
+    return result
 
 
 # --- the run ---------------------------------------------------------------------------------
@@ -829,20 +1044,21 @@ def bench_database(kind: str, args, work: Path) -> dict:
     try:
         prepare(url, args, now, out)
         flask_app = layanan_app(url)
-        plain = plain_app(url)
-        grant_plain_permissions(plain)
+        anchors = {"competent FAB": plain_app(url, competent=True),
+                   "default FAB": plain_app(url, competent=False)}
+        grant_plain_permissions(anchors["competent FAB"])
         info = facts(flask_app, now)
         out["facts"] = info
         print(f"  facts: {info}")
         print("  pages")
-        out.update(measure_pages(flask_app, plain, info, args.runs))
+        out.update(measure_pages(flask_app, anchors, info, args.runs))
         print("  workflow action")
         out["api_action_unit_approve"] = measure_action(flask_app, now, args.runs)
         action = out["api_action_unit_approve"]
         print(f"    p50 {action['p50_ms']} ms, p95 {action['p95_ms']} ms, {action['sql']} SQL")
         if not args.skip_http:
-            print("  throughput (gunicorn)")
-            out["throughput"] = measure_throughput(url, args)
+            print("  end to end (gunicorn, HTTP)")
+            out["end_to_end"] = measure_http(url, info, args, now)
         print("  jobs")
         out["jobs"] = measure_jobs(flask_app, url, now)
         for key, value in out["jobs"].items():
@@ -852,7 +1068,7 @@ def bench_database(kind: str, args, work: Path) -> dict:
             out["reports"] = measure_reports(url, now)
         from app.extensions import db
 
-        for each in (flask_app, plain):
+        for each in (flask_app, *anchors.values()):
             with each.app_context():
                 db.engine.dispose()
     finally:
@@ -866,15 +1082,17 @@ def bench_database(kind: str, args, work: Path) -> dict:
 
 def print_table(result: dict) -> None:
     print(f"\n{result['database']} — {result['requests']:,} requests "
-          f"({result['facts']['visible_kasi.pdsi']:,} FM-01), runs={result['runs']}")
-    print(f"{'page':62} {'p50 ms':>8} {'p95 ms':>8} {'SQL':>4}")
+          f"({result['facts']['visible_kasi.pdsi']:,} FM-01), runs={result['runs']}, interleaved")
+    print(f"{'page':70} {'p50 ms':>8} {'p95 ms':>8} {'SQL':>4}")
     for name, row in result["pages"].items():
-        print(f"{name:62} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row.get('sql', ''):>4}")
+        print(f"{name:70} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row.get('sql', ''):>4}")
     row = result["api_action_unit_approve"]
-    print(f"{'API action unit_approve (kabid.pelayanan)':62} {row['p50_ms']:8.1f} "
+    print(f"{'API action unit_approve (kabid.pelayanan)':70} {row['p50_ms']:8.1f} "
           f"{row['p95_ms']:8.1f} {row['sql']:>4}")
-    print("ratio p50 vs plain FAB (kasi.pdsi): " + ", ".join(
-        f"{k} {v}" for k, v in result["ratio_p50_vs_plain"].items()))
+    for anchor, ratios in result["ratio_p50"].items():
+        print(f"ratio p50 ours / {anchor}: " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
+    print("search terms: " + ", ".join(f"{k} '{v['term']}' {v['matches']} rows"
+                                       for k, v in result["facts"]["search_terms"].items()))
     if "reports" in result:
         print(f"{'report':26} {'s':>7} {'cells':>9} {'peak MB':>8} | {'raw s':>7} "
               f"{'cells':>9} {'peak MB':>8} | ratio  per-cell")
@@ -883,9 +1101,12 @@ def print_table(result: dict) -> None:
             print(f"{name:26} {b['seconds']:7.2f} {b['cells']:9} {b['rss_peak_mb']:8.1f} | "
                   f"{r['seconds']:7.2f} {r['cells']:9} {r['rss_peak_mb']:8.1f} | "
                   f"{row['time_ratio']!s:6} {row['time_per_cell_ratio']!s:6}")
-    if "throughput" in result:
-        for name, row in result["throughput"].items():
-            print(f"throughput {name:28} {row}")
+    for name, row in result.get("end_to_end", {}).items():
+        if name == "latency":
+            for page, sides in row.items():
+                print(f"e2e {page:24} {sides}")
+        else:
+            print(f"e2e {name:24} {row}")
     for name, row in result["jobs"].items():
         print(f"jobs {name:60} {row.get('seconds', row.get('p50_ms'))}"
               f"{' s' if 'seconds' in row else ' ms (p50)'}")
@@ -901,7 +1122,10 @@ def main(argv=None) -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--http-requests", type=int, default=400)
+    parser.add_argument("--http-requests", type=int, default=400,
+                        help="Requests per side in the throughput test (4 alternating blocks).")
+    parser.add_argument("--http-runs", type=int, default=20,
+                        help="Requests per page and side in the end-to-end latency test.")
     parser.add_argument("--http-seconds", type=float, default=30)
     parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument("--skip-http", action="store_true")

@@ -57,7 +57,12 @@ class Column:
 class Workbook:
     """An XLSX file with the office's title block on every sheet."""
 
-    def __init__(self, target, title: str, period: str, generated: str):
+    def __init__(self, target, title: str, period: str, generated: str, progress=None,
+                 every: int = 2000):
+        # `progress(rows)` is called every `every` data rows (and once at the close): the
+        # report queue's progress bar, `flask report`'s terminal bar.
+        self.progress, self.every = progress, every
+        self.rows, self.next_tick = 0, every
         # constant_memory is ignored when in_memory is set, so never set in_memory.
         self.book = xlsxwriter.Workbook(target, {"constant_memory": True})
         self.title, self.period, self.generated = title, period, generated
@@ -85,6 +90,14 @@ class Workbook:
 
     def close(self) -> None:
         self.book.close()
+        if self.progress is not None:
+            self.progress(self.rows)
+
+    def tick(self) -> None:
+        """Called by a sheet every `every` rows."""
+        self.next_tick = self.rows + self.every
+        if self.progress is not None:
+            self.progress(self.rows)
 
     def _unique(self, name: str) -> str:
         name = "".join("-" if ch in "[]:*?/\\" else ch for ch in name)[:31]
@@ -145,6 +158,10 @@ class Sheet:
             write(row, col, value, None, columns[col].number)
         self.row += 1
         self.rows_written += 1
+        book = self.book
+        book.rows += 1
+        if book.rows >= book.next_tick:
+            book.tick()
 
     def finish(self) -> Sheet:
         """Autofilter over the header and the data rows; call once the rows are written."""

@@ -1,23 +1,27 @@
 """The Laporan page, `GET /reports/<name>.xlsx` and `flask report` (SPEC §6, §7).
 
 The builders live in the top-level `reports` package; this module only checks who asks,
-reads the period and hands the file over.
+reads the period, queues the build (app/reports/jobs.py) and hands the file over: at once
+when the build finishes within REPORT_WAIT_SECONDS, else a 202 with a `Location` to poll
+(`/reports/jobs/<id>`, JSON with the progress) and the file at `/reports/jobs/<id>/file`.
 """
 
 from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
-import tempfile
 
-from flask import current_app, request, send_file, url_for
+from flask import current_app, jsonify, make_response, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 import reports
+from app.errors import wants_json
 from app.forms import SHOWN_DATE, parse_typed_day
 from app.i18n import office_language
+from app.reports import jobs
+from app.reports.models import ReportJob
 from app.security import roles as R
 from app.security.gate import refuse, session_or_token
 from app.timeutil import FIRST_YEAR, LAST_YEAR, parse_office_date, today_wita, utcnow
@@ -96,7 +100,8 @@ class ReportsView(BaseView):
 
     route_base = "/reports"
     class_permission_name = R.REPORTS
-    method_permission_name = {"index": "read", "download": "read"}
+    method_permission_name = {"index": "read", "download": "read", "job": "read",
+                              "job_file": "read"}
     default_view = "index"
 
     @expose("/")
@@ -116,6 +121,9 @@ class ReportsView(BaseView):
     @expose("/<name>.xlsx")
     @session_or_token(R.REPORTS, _l("You may not download reports."))
     def download(self, name, user):
+        """The file when the build is done within REPORT_WAIT_SECONDS, else 202 with the job's
+        progress and a `Location` to poll. `?wait=0` (the Laporan page): the job's state as
+        JSON at once, with its `download` link when the file is ready."""
         report = reports.REPORTS.get(name)
         if report is None:
             _refuse(404, gettext("Unknown report."))
@@ -127,18 +135,85 @@ class ReportsView(BaseView):
                                       today_wita(now))
         except PeriodError as err:
             _refuse(400, str(err))
-        handle = tempfile.TemporaryFile()  # constant memory: the file grows on disk
-        try:
-            with office_language():  # the file is Indonesian whoever downloads it
-                reports.build_report(name, handle, start, end, user=user, now=now)
-        except BaseException:
-            handle.close()
-            raise
-        handle.seek(0)
-        response = send_file(handle, mimetype=XLSX_MIMETYPE, as_attachment=True,
-                             download_name=f"{name}_{start:%Y%m%d}_{end:%Y%m%d}.xlsx")
-        response.headers["Cache-Control"] = "no-store"
+        job = jobs.request_report(name, start, end, user, now)
+        if job.status in jobs.PENDING:
+            jobs.kick(current_app._get_current_object())
+        if request.args.get("wait") == "0":
+            return _status(job)
+        job = jobs.wait_for(job, float(current_app.config["REPORT_WAIT_SECONDS"]))
+        if job.status == "done":
+            return _send(job)
+        return self._answer(job)
+
+    @expose("/jobs/<int:job_id>")
+    @session_or_token(R.REPORTS, _l("You may not download reports."))
+    def job(self, job_id, user):
+        """A report job's progress: 202 while it is built, 200 with `download` when done."""
+        job = jobs.visible_job(job_id, user)
+        if job is None:
+            _refuse(404, gettext("Unknown report."))
+        if job.status in jobs.PENDING:
+            jobs.kick(current_app._get_current_object())  # e.g. taken back from a dead worker
+        if job.status == "done" and not wants_json():  # a browser: the file itself
+            return redirect(url_for("ReportsView.job_file", job_id=job.id))
+        return self._answer(job)
+
+    def _answer(self, job: ReportJob):
+        """The job's state: JSON for the page's script and for scripts; a browser that came
+        without the page's script (a link opened directly) gets a page that refreshes itself
+        until the file is ready."""
+        if wants_json():
+            return _status(job)
+        if job.status == "failed":
+            _refuse(500, gettext("The report could not be made. Ask for it again; if it fails "
+                                 "again, tell the administrator."))
+        page = self.render_template("reports/pending.html", job=job,
+                                    title=REPORT_LABELS[job.name][0],
+                                    job_percent=jobs.progress_percent(job))
+        response = make_response(page, 202)
+        response.headers["Location"] = url_for("ReportsView.job", job_id=job.id)
         return response
+
+    @expose("/jobs/<int:job_id>/file")
+    @session_or_token(R.REPORTS, _l("You may not download reports."))
+    def job_file(self, job_id, user):
+        job = jobs.visible_job(job_id, user)
+        if job is None or job.status != "done":
+            _refuse(404, gettext("The report file is not available (any more); ask for it "
+                                 "again."))
+        return _send(job)
+
+
+def _send(job: ReportJob):
+    try:
+        handle = open(jobs.file_path(job), "rb")  # noqa: SIM115 - send_file closes it
+    except FileNotFoundError:
+        _refuse(404, gettext("The report file is not available (any more); ask for it again."))
+    response = send_file(handle, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                         download_name=f"{job.name}_{job.start:%Y%m%d}_{job.end:%Y%m%d}.xlsx")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _status(job: ReportJob):
+    """The job as JSON (the Laporan page's progress bar, a script's poll)."""
+    body = {"id": job.id, "report": job.name, "status": job.status,
+            "rows_done": job.rows_done, "rows_total": job.rows_total,
+            "percent": jobs.progress_percent(job)}
+    if job.status == "done":
+        body["download"] = url_for("ReportsView.job_file", job_id=job.id)
+        return jsonify(body), 200
+    if job.status in jobs.PENDING:
+        location = url_for("ReportsView.job", job_id=job.id)
+        response = jsonify(body)
+        response.status_code = 202
+        response.headers["Location"] = location
+        response.headers["Retry-After"] = "2"
+        return response
+    with office_language():
+        body["message"] = gettext("The report could not be made. Ask for it again; if it "
+                                  "fails again, tell the administrator.")
+    return jsonify(body), 500
 
 
 def register(appbuilder) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import and_, case, func, or_
 
 from app.fab_overrides import EagerSQLAInterface
 from app.requests import tally
-from app.requests.search import FilterNumberOrTitle
+from app.requests.search import FilterNumberOrTitle, capped_count
 from app.security import access
 from app.security import roles as R
 from app.security.access import current_actor
@@ -31,6 +31,18 @@ VISIBLE_REQUESTS = [["id", VisibleRequestsFilter, lambda: None]]
 LIST_EAGER = ("unit", "requester", "officer")
 
 
+def _searching(filters) -> bool:
+    """Whether a text search (the search box or "title contains") narrows the list."""
+    if not filters:
+        return False
+    return any(getattr(flt, "capped", False) and str(_single(value) or "").strip()
+               for flt, value in zip(filters.filters, filters.values, strict=True))
+
+
+def _single(value):
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
 class RequestInterface(EagerSQLAInterface):
     """A request kind's list: the COUNT of a whole kind, or of one state, for a user who sees
     every request comes from the tally the database keeps (tally.py). The title's filters end
@@ -39,6 +51,9 @@ class RequestInterface(EagerSQLAInterface):
     extra_filters = {"title": [FilterNumberOrTitle]}
 
     def fast_count(self, filters) -> int | None:
+        if _searching(filters):
+            # A search counts its matches up to SEARCH_CAP, then says "more than 10,000".
+            return capped_count(self.apply_filters(self.session.query(self.obj.id), filters))
         return self._tallied_count(filters)
 
     def _tallied_count(self, filters) -> int | None:

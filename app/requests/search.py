@@ -8,15 +8,33 @@ gets a trigram index for it instead (migration 0003):
   triggers; its LIKE is case-insensitive and answered from the index. The filter below turns
   "contains" into `id IN (SELECT rowid FROM request_search WHERE title LIKE '%term%')`.
 The search objects are not models: migrations create them, and autogenerate leaves them be.
+
+A search's cost does not grow with its matches (issue 21):
+- its count stops at SEARCH_CAP + 1 (`capped_count`) and then shows as "more than 10,000";
+- on SQLite one read of the index, itself stopped at SEARCH_CAP + 1 ids, chooses the plan: a
+  term with at most that many matches pages those ids (passed back as one JSON list, so the
+  index is read once per page, not for the count and the rows again); a broader one reads
+  the list in its order and stops at the page's last row (every FM-01 row holds "Modul": the
+  first 25 rows are the first page). PostgreSQL's planner makes the same choice from its
+  statistics.
+- one or two characters are not searched: no index serves them (a trigram is three) and they
+  match a large share of every list; the request numbers all begin with the same digits, so a
+  prefix match on the number finds nothing useful either. The list says "type at least 3
+  characters" instead, and the API answers 400 with that message.
 """
 
 from __future__ import annotations
 
-from flask_appbuilder.models.sqla import filters as fab_filters
-from flask_babel import lazy_gettext
-from sqlalchemy import column, or_, select, table, text
-from sqlalchemy.exc import DBAPIError
+import json
 
+from flask import g, has_request_context
+from flask_appbuilder.models.sqla import filters as fab_filters
+from flask_babel import format_decimal, gettext, lazy_gettext
+from sqlalchemy import column, false, func, literal_column, or_, select, table, text
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import BadRequest
+
+from app.errors import wants_json
 from app.extensions import db
 from app.requests.tally import TALLY_TABLE
 
@@ -28,6 +46,45 @@ _fts = table(SEARCH_TABLE, column("rowid"), *(column(name) for name in INDEXED_C
 
 
 SPECIAL = ("\\", "%", "_")
+SEARCH_CAP = 10_000  # a search counts its matches up to this many, then says "more than"
+MIN_TERM = 3  # characters: the shortest term a trigram index serves
+
+
+class CappedCount(int):
+    """A search's count that stopped at SEARCH_CAP + 1: shown as "more than 10,000" (FAB's
+    "Record Count" prints it); the REST API's `count` is then SEARCH_CAP + 1."""
+
+    def __str__(self) -> str:
+        return gettext("more than %(n)s", n=format_decimal(SEARCH_CAP))
+
+    __html__ = __str__
+
+    def __floordiv__(self, other):
+        # The list reads a page past the middle from the far end, which needs the true
+        # count: `count // 2` as large as the count keeps a capped list reading forwards.
+        return int(self)
+
+
+class ShortTerm(BadRequest):
+    """A search term under MIN_TERM characters, refused in the API with this message."""
+
+    def __str__(self) -> str:  # FAB's API answers 400 with str() of it
+        return str(self.description)
+
+
+def short_term_message() -> str:
+    return gettext("Type at least %(n)s characters to search.", n=MIN_TERM)
+
+
+def is_short(words: str) -> bool:
+    return 0 < len(words) < MIN_TERM
+
+
+def capped_count(query) -> int:
+    """COUNT of a query's rows, stopped at SEARCH_CAP + 1 (a CappedCount then)."""
+    limited = query.limit(SEARCH_CAP + 1).subquery()
+    counted = query.session.query(func.count()).select_from(limited).scalar()
+    return CappedCount(counted) if counted > SEARCH_CAP else counted
 
 
 def literal_like(column, before: str, value, after: str, method: str = "ilike"):
@@ -61,26 +118,50 @@ class FilterContainsIndexed(_pattern_filter(fab_filters.FilterContains, "%", "%"
     """"Contains", answered by the SQLite trigram table for a request's number and title;
     any other column, model or database gets the literal ILIKE above."""
 
+    capped = True  # the list counts its matches up to SEARCH_CAP
+
     def apply(self, query, value):
         dialect = query.session.get_bind().dialect.name
         indexed = (getattr(self.model, "__tablename__", None) == "service_request"
                    and self.column_name in INDEXED_COLUMNS)
         if dialect != "sqlite" or not indexed:
             return super().apply(query, value)
-        matches = select(_fts.c.rowid).where(
-            literal_like(_fts.c[self.column_name], "%", value, "%", method="like"))
-        return query.filter(self.model.id.in_(matches))
+        return query.filter(contains(self.model, (self.column_name,), str(value), dialect))
+
+
+def contains(model, columns: tuple[str, ...], value: str, dialect: str):
+    """One of `columns` of a request holds the text, case-insensitively. PostgreSQL: ILIKE,
+    served by the trigram indexes or read in list order, as the planner finds cheaper.
+    SQLite: the ids the FTS table matches, read once per request, when there are at most
+    SEARCH_CAP of them; else LIKE on the table itself, which the list reads in its order and
+    stops early."""
+    if dialect == "sqlite":
+        found = _sqlite_matches(columns, value)
+        if found is not None:
+            ids = select(literal_column("value")).select_from(func.json_each(found))
+            return model.id.in_(ids)
+    method = "like" if dialect == "sqlite" else "ilike"  # SQLite's LIKE ignores ASCII case
+    return or_(*(literal_like(getattr(model, name), "%", value, "%", method=method)
+                 for name in columns))
+
+
+def _sqlite_matches(columns: tuple[str, ...], value: str) -> str | None:
+    """The ids of the FTS table's matches as a JSON list, or None past SEARCH_CAP of them
+    (it stops reading there). Asked once per request and term: the count and the page both
+    use it, and the index is read once."""
+    key = (columns, value)
+    known = g.setdefault("search_matches", {}) if has_request_context() else {}
+    if key not in known:
+        ids = db.session.execute(select(_fts.c.rowid).where(or_(*(
+            literal_like(_fts.c[name], "%", value, "%", method="like") for name in columns))
+        ).limit(SEARCH_CAP + 1)).scalars().all()
+        known[key] = json.dumps(ids) if len(ids) <= SEARCH_CAP else None
+    return known[key]
 
 
 def number_or_title_contains(model, value, dialect: str):
-    """The list's one search box: the number or the title holds the text, case-insensitively,
-    answered from the trigram index of either database."""
-    if dialect == "sqlite":
-        return model.id.in_(select(_fts.c.rowid).where(or_(
-            literal_like(_fts.c.number, "%", value, "%", method="like"),
-            literal_like(_fts.c.title, "%", value, "%", method="like"))))
-    return or_(literal_like(model.number, "%", value, "%"),
-               literal_like(model.title, "%", value, "%"))
+    """The list's one search box: the number or the title holds the text."""
+    return contains(model, INDEXED_COLUMNS, value, dialect)
 
 
 class FilterNumberOrTitle(fab_filters.BaseFilter):
@@ -88,13 +169,20 @@ class FilterNumberOrTitle(fab_filters.BaseFilter):
 
     name = lazy_gettext("Number or title contains")
     arg_name = "nt"
+    capped = True
 
     def apply(self, query, value):
         words = str(value or "").strip()[:200]
         if not words:
             return query
+        if is_short(words):
+            if has_request_context() and wants_json():
+                raise ShortTerm(description=short_term_message())
+            return query.filter(false())  # the list page says why (requests/list.html)
         dialect = query.session.get_bind().dialect.name
         return query.filter(number_or_title_contains(self.model, words, dialect))
+
+
 
 
 LITERAL_FILTERS = {
