@@ -23,7 +23,7 @@ from reports.checklist import build_checklist, build_incidents
 from reports.common import ReportContext
 from reports.performance import build_performance
 from reports.registers import (
-    _register_filter,
+    register_filter,
     build_improvement_requests,
     build_overdue,
     build_support_requests,
@@ -39,7 +39,7 @@ def register_size(kind: str) -> Callable[[ReportContext], int]:
 
     def size(ctx: ReportContext) -> int:
         return db.session.execute(select(func.count()).select_from(ServiceRequest).where(
-            _register_filter(ctx, kind))).scalar()
+            register_filter(ctx, kind))).scalar()
 
     return size
 

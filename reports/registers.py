@@ -92,7 +92,7 @@ def lateness(status: str, target: dt.date | None, completed: dt.date | None,
     return None, None
 
 
-def _register_filter(ctx: ReportContext, kind: str):
+def register_filter(ctx: ReportContext, kind: str):
     return and_(SR.kind == kind, SR.submitted_at.is_not(None), SR.status != "draft",
                 ctx.within(SR.submitted_at), ctx.visible_requests())
 
@@ -107,7 +107,7 @@ def _request_rows(ctx: ReportContext, spec: RegisterKind):
         .join(requester, requester.id == SR.requester_id)
         .join(Unit, Unit.id == SR.unit_id)
         .outerjoin(spec.master, spec.master.id == spec.master_key)
-        .where(_register_filter(ctx, spec.kind))
+        .where(register_filter(ctx, spec.kind))
         .order_by(*ORDER)
     )
 
@@ -121,7 +121,7 @@ def _assignment_rows(ctx: ReportContext, kind: str):
                officer.last_name)
         .join(SR, SR.id == assignment.request_id)
         .join(officer, officer.id == assignment.officer_id)
-        .where(_register_filter(ctx, kind), assignment.approval.in_(RUNNING_APPROVALS))
+        .where(register_filter(ctx, kind), assignment.approval.in_(RUNNING_APPROVALS))
         .order_by(*ORDER, assignment.id)
     )
 
