@@ -23,10 +23,10 @@ from reports.checklist import build_checklist, build_incidents
 from reports.common import ReportContext
 from reports.performance import build_performance
 from reports.registers import (
-    register_filter,
     build_improvement_requests,
     build_overdue,
     build_support_requests,
+    register_filter,
 )
 from reports.xlsx import Workbook
 
