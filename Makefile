@@ -76,6 +76,13 @@ clean:
 # `make bench BENCH_REQUESTS=1000000` for the full size; see bench/README.md.
 BENCH_REQUESTS ?= 100000
 BENCH_DB ?= sqlite,postgresql
+comma := ,
 .PHONY: bench
 bench: install postgres
 	$(BIN)/python bench/run.py --requests $(BENCH_REQUESTS) --db $(BENCH_DB) $(BENCH_ARGS)
+
+# The dashboard alone, in process, per period (make bench times it end to end with the rest).
+.PHONY: bench-dashboard
+bench-dashboard: install postgres
+	for db in $(subst $(comma), ,$(BENCH_DB)); do \
+		$(BIN)/python bench/dashboard_bench.py --db $$db --requests $(BENCH_REQUESTS) || exit 1; done
