@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget
+from flask_appbuilder.models.sqla.filters import FilterContains, FilterEqual
 from flask_appbuilder.validators import Unique
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -102,12 +103,25 @@ class AssetView(ModelView):
         """FAB's list, with the files and prints above the filters (open while in use)."""
         self.update_redirect()
         widgets = self._list()
-        filters_open = any(name.startswith("_flt_") and value
-                           for name, value in request.args.items())
+        search_arg = self._filter_arg("inventory_number", FilterContains)
+        condition_arg = self._filter_arg("condition", FilterEqual)
+        filters_open = any(name.startswith("_flt_") and name not in (search_arg, condition_arg)
+                           and value for name, value in request.args.items())
         return self.render_template(
             self.list_template, title=self.list_title, widgets=widgets,
             filters_open=filters_open, print_units=units_with_assets(current_actor()),
-            can_import=self.appbuilder.sm.has_access(R.WRITE, R.ASSET))
+            can_import=self.appbuilder.sm.has_access(R.WRITE, R.ASSET),
+            search_arg=search_arg, search_value=request.args.get(search_arg, ""),
+            condition_arg=condition_arg, condition_value=request.args.get(condition_arg),
+            conditions=CONDITIONS)
+
+    def _filter_arg(self, column: str, kind: type) -> str:
+        """The URL argument of one of FAB's filters on a column (FAB counts from 0), for the
+        search box and the condition links above the list."""
+        column_filters = self._filters.get_search_filters()[column]
+        index = next(i for i, f in enumerate(column_filters)
+                     if isinstance(f, kind))
+        return f"_flt_{index}_{column}"
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
