@@ -9,9 +9,9 @@ from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_babel import lazy_gettext as _l
 
 from app.assets import service
+from app.assets.labels import LABELS
 from app.assets.models import CONDITIONS, STATUSES, Asset
 from app.assets.schemas import AssetSchema, asset_field_errors
-from app.assets.views import LABELS
 from app.assets.visibility import VISIBLE_ASSETS
 from app.errors import error_response
 from app.fab_overrides import CheckedWritesMixin, EagerSQLAInterface, ReferencedApi

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.assets import importer
+from app.assets.labels import FIELD_NAMES
 from app.assets.models import Asset
 from app.assets.visibility import asset_visibility
 from app.extensions import db
@@ -69,6 +70,11 @@ def _stored(token: str, user) -> Path | None:
     return None
 
 
+def import_columns() -> list[str]:
+    """The import's columns as the reader says them (the file may use either language)."""
+    return [gettext(FIELD_NAMES[key]) for key in importer.COLUMNS.values()]
+
+
 def _unit_arg():
     raw = request.args.get("unit", "")
     unit = db.session.get(Unit, int(raw)) if raw.isdigit() and len(raw) < 10 else None
@@ -88,7 +94,7 @@ class AssetFilesView(BaseView):
     @expose("/import", methods=["GET"])
     @has_access
     def import_form(self):
-        return self.render_template("assets/import.html", checked=None, columns=importer.COLUMNS)
+        return self.render_template("assets/import.html", checked=None, columns=import_columns())
 
     @expose("/import", methods=["POST"])
     @has_access
@@ -145,7 +151,7 @@ class AssetFilesView(BaseView):
         if not checked.ok:
             path.unlink(missing_ok=True)
         return self.render_template("assets/import.html", checked=checked, token=token,
-                                    columns=importer.COLUMNS), (200 if checked.ok else 400)
+                                    columns=import_columns()), (200 if checked.ok else 400)
 
     @expose("/export.xlsx")
     @session_or_token(R.ASSET, REFUSED)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.assets.labels import FIELD_NAMES
 from app.assets.models import CATEGORIES, CONDITIONS, STATUSES, Asset, AssetConditionChange
 from app.assets.schemas import UNKNOWN_CATEGORY, UNKNOWN_CONDITION, UNKNOWN_STATUS, year_problem
 from app.extensions import db
@@ -122,8 +123,15 @@ def _csv_table(data: bytes):
     return ([cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect))
 
 
+def _header_names() -> dict[str, str]:
+    """Header text (lower case) -> field: the office's Indonesian headings, and the screens'
+    English words for the same fields (LABELS), so a sheet headed in either language reads."""
+    names = {msgid.lower(): key for key, msgid in FIELD_NAMES.items()}
+    return {**names, **{name.lower(): key for name, key in COLUMNS.items()}}
+
+
 def _rows_below_header(table) -> list[tuple[int, dict[str, str]]]:
-    wanted = {name.lower(): key for name, key in COLUMNS.items()}
+    wanted = _header_names()
     positions, rows = None, []
     for number, cells in enumerate(table, start=1):
         if positions is None:

@@ -16,6 +16,7 @@ from wtforms.validators import NumberRange, Optional
 
 from app.assets import service
 from app.assets.history import asset_history
+from app.assets.labels import LABELS
 from app.assets.models import CATEGORIES, CONDITIONS, STATUSES, Asset
 from app.assets.queries import units_with_assets
 from app.assets.schemas import FIRST_YEAR_ACQUIRED, TAKEN
@@ -26,13 +27,6 @@ from app.security import roles as R
 from app.security.access import current_actor
 from app.timeutil import today_wita, utcnow
 
-LABELS = {
-    "inventory_number": _l("Inventory number"), "goods_code": _l("Goods code"),
-    "category": _l("Category"), "brand_type": _l("Brand and type"),
-    "serial_number": _l("Serial number"), "unit": _l("Unit"), "room": _l("Room"),
-    "holder": _l("Holder"), "year_acquired": _l("Year acquired"),
-    "condition": _l("Condition"), "status": _l("Status"), "notes": _l("Remarks"),
-}
 CONDITION_CSS = {"baik": "success", "rusak_ringan": "warning", "rusak_berat": "danger"}
 EVENT_LABELS = {"request": _l("Support request (FM-03)"), "incident": _l("SIM incident"),
                 "fault": _l("Checklist fault"), "condition": _l("Condition changed")}
