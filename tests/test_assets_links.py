@@ -19,7 +19,7 @@ from app.assets.queries import damaged_by_unit
 from app.checklist.models import CheckItem
 from app.extensions import db
 from app.security.models import AppUser, Unit
-from tests.helpers import read_pdf
+from tests.helpers import count_queries, read_pdf
 
 PEMOHON_PC = "DPMPTSP.TI.2018.014"  # the demo PC held by `pemohon` (Bidang Pelayanan Perizinan)
 SERVER = "DPMPTSP.TI.2022.001"  # the application server, Seksi PDSI's server room
@@ -224,3 +224,14 @@ def test_a_check_item_may_name_the_server_it_checks(app, api):
         item = db.session.execute(select(CheckItem).where(
             CheckItem.code == "SRV-APLIKASI")).scalar_one()
         assert item.asset.inventory_number == SERVER
+
+
+def test_the_list_asks_as_many_queries_for_60_rows_as_for_10(app, login_as):
+    kasi = login_as("kasi.pdsi")
+    kasi.get("/assetview/list/")  # the user's roles and permissions cached alike
+    with count_queries(app) as few:
+        assert kasi.get("/assetview/list/?psize_AssetView=10").status_code == 200
+    with count_queries(app) as many:
+        page = kasi.get("/assetview/list/?psize_AssetView=100")
+    assert page.status_code == 200 and SERVER in page.get_data(as_text=True)
+    assert len(many) == len(few)

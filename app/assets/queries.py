@@ -4,6 +4,7 @@ SQL statement and each under the reader's row rule (issue 22)."""
 from __future__ import annotations
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from app.assets.models import Asset
 from app.assets.visibility import asset_visibility
@@ -38,6 +39,7 @@ def assets_to_choose(user) -> list[Asset]:
                  (Asset.unit_id == (getattr(user, "unit_id", None) or -1), 1), else_=2)
     return list(db.session.execute(
         select(Asset).where(asset_visibility(user), Asset.status == "aktif")
+        .options(selectinload(Asset.holder))  # named in each choice's label
         .order_by(order, Asset.inventory_number)).scalars())
 
 
