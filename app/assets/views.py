@@ -117,7 +117,7 @@ class AssetView(ModelView):
                      if isinstance(f, kind))
         return f"_flt_{index}_{column}"
 
-    @expose("/show/<pk>", methods=["GET"])
+    @expose("/show/<int:pk>", methods=["GET"])
     @has_access
     def show(self, pk):
         return self._render_show(pk)
