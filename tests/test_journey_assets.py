@@ -54,3 +54,37 @@ def test_a_pc_from_fm03_to_rusak_ringan_found_by_the_kasi(office, people, viewpo
     page.locator("tr", has_text=pc).locator("a[href*='/assetview/show/']").first.click()
     kasi.step("kasi-asset-history", pc, title, "Permintaan Dukungan (FM-03)",
               "Baik → Rusak Ringan", "Riwayat")
+
+
+def _sheet(rows: list[str]) -> dict:
+    header = "Nomor Inventaris;Kategori;Merek/Tipe;Unit Kerja;Ruangan;Kondisi"
+    return {"name": "aset-baru.csv", "mimeType": "text/csv",
+            "buffer": "\n".join([header, *rows]).encode("utf-8")}
+
+
+def test_the_kasi_imports_a_spreadsheet_after_the_preview_names_its_bad_row(office, people,
+                                                                            viewport):
+    prefix = f"IMP/{viewport.upper()}"
+    good = [f"{prefix}/001;Printer;HP LaserJet M211;BID-PELAYANAN;Ruang Arsip;Baik",
+            f"{prefix}/002;Scanner;Canon DR-C230;BID-PELAYANAN;Ruang Arsip;Baik"]
+    bad = [good[0], f"{prefix}/002;Mesin Fotokopi;Canon DR-C230;BID-PELAYANAN;Ruang Arsip;Baik"]
+
+    kasi = people("kasi.pdsi", "assets-import", viewport)
+    page = kasi.go("/assetview/list/")
+    page.click("#asset-import")
+    kasi.step("import-form", "Impor Aset dari Lembar Kerja", "Nomor Inventaris")
+    page.set_input_files("#file", _sheet(bad))
+    page.click("#btn-preview")
+    kasi.step("import-problems", "Tidak ada yang diimpor: 1 baris bermasalah",
+              "Kategori harus salah satu dari")
+    expect(page.locator("#import-problems tbody tr")).to_have_count(1)
+    expect(page.locator("#import-problems tbody td").first).to_have_text("3")
+    page.click("#import-again")
+    page.set_input_files("#file", _sheet(good))
+    page.click("#btn-preview")
+    kasi.step("import-preview", "Berkas sudah benar: 2 baru, 0 diubah, 0 tidak berubah.")
+    page.click("#btn-confirm")
+    kasi.step("import-done", "Impor selesai: 2 baru, 0 diubah, 0 tidak berubah.")
+    page.fill("#asset-search-words", prefix)
+    page.click("#asset-search-button")
+    kasi.step("import-found", f"{prefix}/001", f"{prefix}/002")
