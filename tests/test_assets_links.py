@@ -4,15 +4,17 @@ assets seen through the screens, the API, the report, the KIR PDF and the QR lab
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import zipfile
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from PIL import Image
 from pyzbar.pyzbar import decode
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.assets.models import Asset
 from app.assets.queries import damaged_by_unit
@@ -235,3 +237,41 @@ def test_the_list_asks_as_many_queries_for_60_rows_as_for_10(app, login_as):
         page = kasi.get("/assetview/list/?psize_AssetView=100")
     assert page.status_code == 200 and SERVER in page.get_data(as_text=True)
     assert len(many) == len(few)
+
+
+def test_the_kasi_adds_assets_and_bad_input_is_named_per_field(app, api, login_as):
+    pelayanan = _unit_id(app, "BID-PELAYANAN")
+    this_year = dt.datetime.now(ZoneInfo("Asia/Makassar")).year  # no later acquisition
+    kasi = api("kasi.pdsi")
+    bad = kasi.post("/api/v1/asset/", json={
+        "inventory_number": PEMOHON_PC, "category": "Mesin Tik", "brand_type": "",
+        "unit_id": 99999, "year_acquired": 1950, "condition": "hilang"})
+    assert bad.status_code == 400
+    assert bad.json["message"] == {
+        "inventory_number": ["Nomor inventaris ini sudah terdaftar."],
+        "category": ["Kategori harus salah satu dari: Komputer/PC, Laptop, Printer, Scanner, "
+                     "Server, Perangkat Jaringan, UPS, Lainnya."],
+        "brand_type": ["Kolom ini wajib diisi."],
+        "unit_id": ["Unit kerja tidak ditemukan."],
+        "year_acquired": [f"Tahun perolehan harus tahun antara 1980 dan {this_year}."],
+        "condition": ["Kondisi harus Baik, Rusak Ringan atau Rusak Berat."],
+    }
+    made = kasi.post("/api/v1/asset/", json={
+        "inventory_number": "DPMPTSP.TI.2026.900", "category": "Laptop",
+        "brand_type": "Lenovo ThinkPad E14", "unit_id": pelayanan, "room": "Ruang Rapat",
+        "year_acquired": 2025})
+    assert made.status_code == 201, made.json
+    assert made.json["result"]["condition"] == "baik"
+    # the condition changes through its action only, where it leaves a history row
+    changed = kasi.put(f"/api/v1/asset/{made.json['id']}", json={"condition": "rusak_berat"})
+    assert changed.status_code in (400, 422)
+    assert api("it.budi").post("/api/v1/asset/", json={}).status_code == 403
+
+    form = login_as("kasi.pdsi").post("/assetview/add", data={
+        "inventory_number": "DPMPTSP.TI.2026.900", "category": "Laptop",
+        "brand_type": "Lenovo", "unit": str(pelayanan), "condition": "baik",
+        "status": "aktif"})
+    assert "Nomor inventaris ini sudah terdaftar." in form.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Asset).where(
+            Asset.inventory_number == "DPMPTSP.TI.2026.900")).scalar_one() == 1
