@@ -47,6 +47,8 @@ OVERRIDDEN = {
         "(self) -> 'Response'",
     ("flask_appbuilder.api", "ModelRestApi", "put_headless"):
         "(self, pk: 'ModelKeyType') -> 'Response'",
+    ("flask_appbuilder.api", "ModelRestApi", "_merge_update_item"):
+        "(self, model_item: 'Model', data: 'Dict[str, Any]') -> 'Dict[str, Any]'",
     ("flask_appbuilder.api.convert", "Model2SchemaConverter", "_column2field"):
         "(self, datamodel: flask_appbuilder.models.sqla.interface.SQLAInterface, column: flask_appbuilder.api.convert.TreeNode, nested: bool = True, parent_schema_name: Optional[str] = None) -> marshmallow.fields.Field",
     ("flask_appbuilder.api.convert", "Model2SchemaConverter", "_meta_schema_factory"):
@@ -241,6 +243,15 @@ class CheckedWritesMixin:
         if errors:
             return self.response_400(message=errors)
         return super().post_headless()
+
+    def _merge_update_item(self, model_item, data):
+        """FAB fills what a PUT leaves out from the stored row; a stored None is left out
+        instead: FAB infers a nullable foreign key (system_id, asset_id) that refuses None,
+        so an edit of another field was refused (issue 22)."""
+        sent = set(data)
+        merged = super()._merge_update_item(model_item, data)
+        return {name: value for name, value in merged.items()
+                if name in sent or value is not None}
 
     def put_headless(self, pk):
         item = self.datamodel.get(pk, self._base_filters)

@@ -11,6 +11,7 @@ from flask_appbuilder import AppBuilder
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from app.assets.register import register_assets
 from app.checklist.pages import ChecklistPages
 from app.checklist.views import (
     CheckItemApi,
@@ -146,6 +147,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     for api in (ImprovementRequestApi, SupportRequestApi, AbsenceApi, ChecklistRoundApi,
                 IncidentApi, CheckItemApi):
         appbuilder.add_api(api)
+    register_assets(appbuilder)  # issue 22: the IT equipment register
     register_printing(appbuilder)
     register_reports(appbuilder)
     fab_pages_in_words(appbuilder)  # FAB's own views (users, roles) in the reader's language

@@ -19,6 +19,7 @@ from app.requests.models import ServiceRequest
 from app.security import roles as R
 from app.security.access import role_names
 from app.timeutil import utcnow
+from reports.assets import build_assets
 from reports.checklist import build_checklist, build_incidents
 from reports.common import ReportContext
 from reports.performance import build_performance
@@ -85,6 +86,9 @@ REPORTS: dict[str, Report] = {
         Report("overdue", "Daftar Permintaan Melewati Target Waktu",
                "Permintaan yang sedang dikerjakan dan sudah melewati target waktu.",
                build_overdue),
+        Report("assets", "Laporan Aset TI", "Aset TI per unit, kategori dan kondisi; aset "
+               "dengan permintaan dan gangguan terbanyak dalam periode.", build_assets,
+               for_unit_heads=True),  # issue 22
     )
 }
 

@@ -23,6 +23,7 @@ from app.security.models import AppUser, Unit
 from app.security.passwords import password_problems
 from app.timeutil import WITA, to_utc_naive, to_wita, utcnow
 from app.workflow import service
+from seeds.assets import load_assets
 
 SEED_DIR = Path(__file__).resolve().parent
 DEMO_PASSWORD = "Denpasar#2026"
@@ -186,6 +187,7 @@ def load_demo(now: dt.datetime | None = None, with_samples: bool = True) -> dict
     load_master_lists()
     holidays = load_holidays([year - 1, year, year + 1])
     db.session.commit()
+    load_assets()  # issue 22: the IT equipment register
     samples = load_sample_requests(people, now) if with_samples else 0
     return {"units": len(units), "users": len(people), "holidays_added": holidays,
             "samples_added": samples}

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.assets.models import Asset  # noqa: F401 — the "asset" relationships below
 from app.timeutil import utcnow
 
 CATEGORIES = ["Aplikasi SIM", "Server", "Jaringan", "Pendukung"]
@@ -54,6 +55,9 @@ class CheckItem(Model):
     probe_kind: Mapped[Optional[str]] = mapped_column(String(10))
     probe_target: Mapped[Optional[str]] = mapped_column(String(300))
     probe_expect: Mapped[Optional[str]] = mapped_column(String(40))
+    # The equipment this item checks (issue 22; optional): its faults join the asset's history.
+    asset_id: Mapped[Optional[int]] = mapped_column(ForeignKey("asset.id"), index=True)
+    asset = relationship("Asset")
 
     def __repr__(self) -> str:
         return self.name
@@ -147,8 +151,11 @@ class Incident(Model):
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("ab_user.id"))
     action_taken: Mapped[Optional[str]] = mapped_column(Text)
     resolved_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # The equipment that failed (issue 22; optional).
+    asset_id: Mapped[Optional[int]] = mapped_column(ForeignKey("asset.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
     system = relationship("SimSystem")
+    asset = relationship("Asset")
     reported_by = relationship("AppUser", foreign_keys=[reported_by_id])
     recorded_by = relationship("AppUser", foreign_keys=[recorded_by_id])

@@ -9,6 +9,7 @@ import datetime as dt
 from marshmallow import ValidationError, validates, validates_schema
 from sqlalchemy import select
 
+from app.assets.fields import check_asset_id
 from app.checklist.models import (
     CATEGORIES,
     PROBE_KINDS,
@@ -42,6 +43,7 @@ class CheckItemSchema(FormSchema):
     order = value()
     probe_kind = value()
     probe_target = text(CheckItem.probe_target)
+    asset_id = value(validate=check_asset_id)  # issue 22: optional
 
     def __init__(self, item: CheckItem | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -91,6 +93,7 @@ class IncidentSchema(FormSchema):
     impact = text(Incident.impact)
     occurred_at = value(required=BAD_MOMENT)
     system_id = value()
+    asset_id = value(validate=check_asset_id)  # issue 22: optional
 
     @validates("occurred_at")
     def _moment(self, moment, **kwargs):

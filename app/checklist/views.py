@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
+from app.assets.fields import ASSET_LABEL, ASSET_REFERENCE, asset_select
 from app.checklist import incidents
 from app.checklist.models import (
     CATEGORIES,
@@ -51,6 +52,7 @@ ITEM_LABELS = {
     "how_to_check": _l("How to check"), "expected": _l("Expected condition"),
     "order": _l("Order"), "active": _l("Active"), "probe_kind": _l("Automatic probe"),
     "probe_target": _l("Probe target"), "probe_expect": _l("Probe expectation"),
+    "asset": ASSET_LABEL, "asset_id": ASSET_LABEL,
 }
 
 
@@ -63,7 +65,7 @@ class CheckItemView(ModelView):
     list_title = _l("Check items")
     list_columns = ["order", "category", "name", "expected", "probe_kind", "active"]
     add_columns = edit_columns = ["code", "category", "name", "how_to_check", "expected", "order",
-                                  "active", "probe_kind", "probe_target", "probe_expect"]
+                                  "active", "probe_kind", "probe_target", "probe_expect", "asset"]
     search_columns = ["category", "name", "active"]
     label_columns = ITEM_LABELS
     show_columns = add_columns
@@ -75,6 +77,7 @@ class CheckItemView(ModelView):
         "category": SelectField(_l("Category"), choices=[(c, c) for c in CATEGORIES]),
         "probe_kind": SelectField(_l("Automatic probe"),
                                   choices=[("", "-")] + list(PROBE_KINDS.items())),
+        "asset": asset_select(),  # issue 22
     }
     edit_form_extra_fields = add_form_extra_fields
 
@@ -94,7 +97,7 @@ class CheckItemApi(DescribedApi, CheckedWritesMixin, ModelRestApi):
     base_permissions = ["can_read", "can_write"]
     base_order = ("order", "asc")
     list_columns = ["id", "code", "category", "name", "how_to_check", "expected", "order",
-                    "active", "probe_kind", "probe_target", "probe_expect"]
+                    "active", "probe_kind", "probe_target", "probe_expect", "asset_id"]
     show_columns = add_columns = edit_columns = list_columns[1:]
 
     def write_errors(self, data, item):
@@ -181,6 +184,7 @@ INCIDENT_LABELS = {
     "description": _l("What happened"), "impact": _l("Impact"), "status": _l("Status"),
     "reported_by": _l("Reported by"), "recorded_by": _l("Recorded by"),
     "action_taken": _l("Action taken"), "resolved_at": _l("Resolved at"),
+    "asset": ASSET_LABEL,
 }
 
 
@@ -193,9 +197,10 @@ class IncidentView(ModelView):
     base_order = ("occurred_at", "desc")
     list_title = _l("SIM incidents")
     list_columns = ["occurred_at", "system", "description", "status", "reported_by"]
-    add_columns = ["occurred_at", "system", "description", "impact"]
-    edit_columns = ["occurred_at", "system", "description", "impact"]
-    show_columns = ["occurred_at", "system", "description", "impact", "status", "reported_by",
+    add_columns = ["occurred_at", "system", "asset", "description", "impact"]
+    edit_columns = ["occurred_at", "system", "asset", "description", "impact"]
+    show_columns = ["occurred_at", "system", "asset", "description", "impact", "status",
+                    "reported_by",
                     "recorded_by", "action_taken", "resolved_at"]
     search_columns = ["occurred_at", "status", "description"]
     label_columns = INCIDENT_LABELS
@@ -209,7 +214,8 @@ class IncidentView(ModelView):
     add_row_message = _l("SIM incident recorded.")
     add_form_extra_fields = {"occurred_at": OfficeDateTimeField(
         _l("Occurred at"),
-        validators=[InputRequired(message=_l("The time of the incident is required."))])}
+        validators=[InputRequired(message=_l("The time of the incident is required."))]),
+        "asset": asset_select()}  # issue 22
     edit_form_extra_fields = add_form_extra_fields
 
     def pre_add(self, item):
@@ -303,9 +309,10 @@ class IncidentApi(ReferencedApi, CheckedWritesMixin, ModelRestApi):
     label_columns = {**INCIDENT_LABELS, "id": _l("Id"), "system_id": _l("System / module"),
                      "system.id": _l("System / module"), "system.name": _l("System / module"),
                      "reported_by.username": _l("Reported by"),
-                     "recorded_by.username": _l("Recorded by")}
+                     "recorded_by.username": _l("Recorded by"), "asset_id": ASSET_LABEL}
     required_columns = IncidentSchema.required_names()
-    references = {"system_id": ("system", [["active", FilterEqual, True]])}
+    references = {"system_id": ("system", [["active", FilterEqual, True]]),
+                  "asset_id": ASSET_REFERENCE}
     list_title = show_title = _l("SIM incidents")
     add_title = _l("Report an incident")
     edit_title = _l("Edit incident")
@@ -317,9 +324,9 @@ class IncidentApi(ReferencedApi, CheckedWritesMixin, ModelRestApi):
     base_order = ("occurred_at", "desc")
     list_columns = ["id", "occurred_at", "system.id", "system.name", "description", "impact",
                     "status", "reported_by.username", "recorded_by.username", "action_taken",
-                    "resolved_at"]
+                    "resolved_at", "asset_id"]
     show_columns = list_columns
-    add_columns = ["occurred_at", "system_id", "description", "impact"]
+    add_columns = ["occurred_at", "system_id", "asset_id", "description", "impact"]
     edit_columns = add_columns
 
     def pre_add(self, item):

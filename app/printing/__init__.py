@@ -55,6 +55,7 @@ def load_request(model, pk: int, user) -> ServiceRequest | None:
             selectinload(model.unit).selectinload(Unit.head),
             selectinload(model.system),
             selectinload(model.support_type),
+            selectinload(model.asset),
             selectinload(model.attachments),
             selectinload(model.assignments).selectinload(Assignment.officer),
             selectinload(model.assignments).selectinload(Assignment.assigned_by),

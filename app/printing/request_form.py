@@ -71,6 +71,7 @@ def request_fields(req) -> list[tuple[str, object]]:
             ("Jenis Dukungan", req.support_type.name if req.support_type else None),
             ("Judul", req.title),
             ("Uraian Permintaan", req.description),
+            ("Perangkat", str(req.asset) if req.asset else None),
             ("Lokasi", req.location),
             ("Dibutuhkan Mulai", format_datetime(req.needed_from)),
             ("Dibutuhkan Sampai", format_datetime(req.needed_until)),

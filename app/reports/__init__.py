@@ -54,6 +54,10 @@ REPORT_LABELS = {
         _l("Requests past their target date"),
         _l("Requests in progress and past their target date at the end of the period (today, "
            "if the period runs past today), whatever their submission date.")),
+    "assets": (  # issue 22
+        _l("IT assets"),
+        _l("IT assets by unit, category and condition; the assets with the most requests and "
+           "incidents in the period.")),
 }
 
 

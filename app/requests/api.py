@@ -7,6 +7,7 @@ from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 
+from app.assets.fields import ASSET_REFERENCE
 from app.errors import error_response
 from app.fab_overrides import CheckedWritesMixin, ReferencedApi
 from app.requests.labels import API_LABELS
@@ -161,9 +162,10 @@ class SupportRequestApi(RequestApi):
     kind = Kind.SUPPORT
     class_permission_name = R.SUPPORT
     datamodel = RequestInterface(SupportRequest, eager=LIST_EAGER)
-    kind_columns = ["support_type_id", "description", "location", "needed_from", "needed_until"]
+    kind_columns = ["support_type_id", "asset_id", "description", "location", "needed_from",
+                    "needed_until"]
     required_columns = SupportSchema.required_names()
-    references = {"support_type_id": ("support_type", ACTIVE)}
+    references = {"support_type_id": ("support_type", ACTIVE), "asset_id": ASSET_REFERENCE}
     list_title = _l("Support requests (FM-03)")
     add_title = _l("New support request")
     edit_title = _l("Edit support request")

@@ -17,6 +17,7 @@ DETAIL_FIELDS = {
     ],
     "support": [
         ("support_type", _l("Support type")),
+        ("asset", _l("Equipment")),  # issue 22: optional
         ("description", _l("Description")),
         ("location", _l("Location")),
         ("needed_from", _l("Needed from")),
@@ -47,5 +48,6 @@ API_LABELS = {
     "officer.id": _l("IT officer"), "officer.username": _l("IT officer"),
     "system_id": _l("System / module"),
     "support_type_id": _l("Support type"),
+    "asset_id": _l("Equipment"),
     "version": _l("Version"),
 }

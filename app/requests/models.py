@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.assets.models import Asset  # noqa: F401 — the "asset" relationships below
 from app.timeutil import utcnow
 from app.workflow import rules
 from app.workflow.vocabulary import RUNNING_APPROVALS, Approval
@@ -111,12 +112,15 @@ class ServiceRequest(Model):
     location: Mapped[Optional[str]] = mapped_column(String(200))
     needed_from: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     needed_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
+    # The equipment the support is about (issue 22; optional).
+    asset_id: Mapped[Optional[int]] = mapped_column(ForeignKey("asset.id"), index=True)
 
     requester = relationship("AppUser", foreign_keys=[requester_id])
     unit = relationship("Unit")
     officer = relationship("AppUser", foreign_keys=[officer_id])
     system = relationship("SimSystem")
     support_type = relationship("SupportType")
+    asset = relationship("Asset")
     assignments = relationship(
         "Assignment", back_populates="request", order_by="Assignment.id",
         cascade="all, delete-orphan",

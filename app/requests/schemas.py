@@ -15,6 +15,7 @@ from marshmallow.validate import Length, OneOf
 from wtforms.validators import DataRequired, StopValidation
 from wtforms.validators import Length as FormLength
 
+from app.assets.fields import check_asset_id
 from app.extensions import db
 from app.i18n import N_
 from app.messages import gettext, lazy_gettext
@@ -85,6 +86,7 @@ class SupportSchema(FormSchema):
 
     title = text(SR.title, required=True)
     support_type_id = value(required=True, validate=_active(SupportType))
+    asset_id = value(validate=check_asset_id)  # issue 22: optional
     description = text(SR.description, required=True)
     location = text(SR.location)
     needed_from = moment()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
+from app.assets.fields import asset_select
 from app.checklist import calendar
 from app.extensions import db
 from app.forms import NotBefore, OfficeDateField, OfficeDateTimeField, parse_typed_day
@@ -375,13 +376,14 @@ class SupportRequestView(RequestView):
     add_title = _l("New support request")
     edit_title = _l("Edit support request")
     show_title = _l("Support request")
-    add_columns = ["support_type", "title", "description", "location", "needed_from",
+    add_columns = ["support_type", "asset", "title", "description", "location", "needed_from",
                    "needed_until"]
     edit_columns = add_columns
     add_form_query_rel_fields = {"support_type": [["active", FilterEqual, True]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
     validators_columns = form_validators(Kind.SUPPORT, {"support_type_id": "support_type"})
     add_form_extra_fields = {
+        "asset": asset_select(),  # issue 22: the requester's own equipment first
         "description": TextAreaField(_l("Description"), widget=BS3TextAreaFieldWidget()),
         "needed_from": OfficeDateTimeField(_l("Needed from"), validators=[Optional()]),
         "needed_until": OfficeDateTimeField(_l("Needed until"), validators=[

@@ -58,6 +58,7 @@ REPORTS = "Reports"
 OUTBOX = "Outbox"
 SECURITY_LOG = "SecurityLog"
 DASHBOARD = "Dashboard"
+ASSET = "Asset"  # the IT equipment register (issue 22)
 
 # Menu entries (view-menu names; labels are translated separately).
 M_REQUESTS = "Requests"
@@ -78,6 +79,7 @@ M_CHECK_ITEMS = "Check items"
 M_HOLIDAYS = "Holidays"
 M_OUTBOX = "Outbox"
 M_DASHBOARD = "Dashboard"
+M_ASSETS = "IT assets"
 
 # What every logged-in user needs for their own profile and password.
 _SELF_SERVICE = {
@@ -102,15 +104,20 @@ def _menus(*names: str) -> set[tuple[str, str]]:
 _REQUESTS_MENU = _menus(M_REQUESTS, M_IMPROVEMENT, M_SUPPORT)
 # The supervisors' charts (SPEC §7): Pimpinan, Kasi PDSI, Kabid Dalak (and Admin, who holds all).
 _DASHBOARD = _grant(DASHBOARD, READ) | _menus(M_DASHBOARD)
+# Issue 22: everyone reads the assets of their unit (the see-all roles every asset); the Kasi
+# manages the register; IT officers change an asset's condition (act).
+_ASSETS_READ = _grant(ASSET, READ) | _menus(M_ASSETS)
 
 ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     PEMOHON: _SELF_SERVICE
+    | _ASSETS_READ
     | _grant(IMPROVEMENT, READ, WRITE, ACT)
     | _grant(SUPPORT, READ, WRITE, ACT)
     | _grant(INCIDENT, READ, WRITE)
     | _REQUESTS_MENU
     | _menus(M_INCIDENTS),
     KEPALA_UNIT: _SELF_SERVICE
+    | _ASSETS_READ
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)
     | _grant(ABSENCE, READ, WRITE)
@@ -119,6 +126,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _menus(M_ABSENCE, M_REPORTS),
     KASI: _SELF_SERVICE
     | _DASHBOARD
+    | _ASSETS_READ | _grant(ASSET, WRITE, ACT)
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)
     | _grant(ABSENCE, READ, WRITE)
@@ -132,6 +140,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
              M_INCIDENTS, M_REPORTS, M_OUTBOX),
     KABID: _SELF_SERVICE
     | _DASHBOARD
+    | _ASSETS_READ
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)
     | _grant(ABSENCE, READ, WRITE)
@@ -142,6 +151,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _menus(M_ABSENCE, M_CHECKLIST, M_CHECKLIST_TODAY, M_CHECKLIST_MONTH, M_ROUNDS,
              M_INCIDENTS, M_REPORTS),
     PETUGAS_IT: _SELF_SERVICE
+    | _ASSETS_READ | _grant(ASSET, ACT)
     | _grant(IMPROVEMENT, READ, ACT)
     | _grant(SUPPORT, READ, ACT)
     | _grant(ROUND, READ, ACT)
@@ -151,6 +161,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | _menus(M_CHECKLIST, M_CHECKLIST_TODAY, M_CHECKLIST_MONTH, M_ROUNDS, M_INCIDENTS),
     PIMPINAN: _SELF_SERVICE
     | _DASHBOARD
+    | _ASSETS_READ
     | _grant(IMPROVEMENT, READ)
     | _grant(SUPPORT, READ)
     | _grant(ABSENCE, READ)
