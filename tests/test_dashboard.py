@@ -61,14 +61,15 @@ def test_demo_figures(app, ctx, login_as):
     period = demo_period()
     assert open_counts() == DEMO_OPEN
     assert monthly_sum(queries.monthly_requests(period)) == {
-        ("submitted", "improvement"): 4, ("submitted", "support"): 5,
+        ("submitted", "improvement"): 5, ("submitted", "support"): 5,
+        ("finished", "improvement"): 1,  # the demo's innovation, done (issue 19)
         ("finished", "support"): 1}
-    assert queries.finished_on_time(period) == {
-        "first_target": 0, "reassigned": 1, "late": 0, "total": 1}
+    assert queries.finished_on_time(period) == {  # the innovation: done by its first target
+        "first_target": 1, "reassigned": 1, "late": 0, "total": 2}
     assert sorted((name, n) for _id, name, n in queries.overdue_by_officer(today_wita())) == [
         (user("it.budi").full_name, 1), (user("it.sari").full_name, 1)]
     assert {step: entry["n"] for step, entry in queries.step_times(period).items()} == {
-        "unit_approve": 5, "assess": 7, "kabid_approve": 4, "report_done": 3, "accept_done": 1}
+        "unit_approve": 6, "assess": 8, "kabid_approve": 5, "report_done": 4, "accept_done": 2}
     assert queries.compliance_by_officer(period) == ([], 0)
     assert sum(m["count"] for m in queries.incidents_by_month(period).values()) == 0
 
@@ -78,8 +79,8 @@ def test_demo_figures(app, ctx, login_as):
     assert page.status_code == 200
     assert shown(html, "open-total") == "7"
     assert shown(html, "overdue-total") == "2"
-    assert shown(html, "target-total") == "1"
-    assert "Selesai setelah penugasan ulang" in html and "1 (100,0 %)" in html
+    assert shown(html, "target-total") == "2"
+    assert "Selesai setelah penugasan ulang" in html and "1 (50,0 %)" in html
 
 
 def shown(html: str, element_id: str) -> str:
@@ -285,3 +286,33 @@ def test_only_supervisors(app, login_as, username, allowed):
     assert (response.status_code == 200) is allowed
     if not allowed:
         assert response.status_code in (302, 403)
+
+
+def test_damaged_equipment_by_unit(app, login_as):
+    """Issue 22's figure: the assets in use that are Rusak Ringan / Rusak Berat, per unit, now;
+    each condition opens the register filtered by it."""
+    from app.assets.models import Asset
+    from app.security.models import Unit
+
+    with app.app_context():
+        unit = Unit(code="UJI-DSB", name="Bidang Uji Dasbor")
+        db.session.add(unit)
+        db.session.flush()
+        for number, condition, status in (("DSB/1", "rusak_ringan", "aktif"),
+                                          ("DSB/2", "rusak_ringan", "aktif"),
+                                          ("DSB/3", "rusak_berat", "aktif"),
+                                          ("DSB/4", "rusak_berat", "dihapus"),
+                                          ("DSB/5", "baik", "aktif")):
+            db.session.add(Asset(inventory_number=number, category="Printer",
+                                 brand_type="Epson L3210", unit_id=unit.id,
+                                 condition=condition, status=status))
+        db.session.commit()
+    html = login_as("pimpinan").get("/dashboard/").get_data(as_text=True)
+    figure = html.split('id="figure-assets"')[1].split('id="figure-', 1)[0]
+    assert "Bidang Uji Dasbor" in figure
+    chart = figure.split("Bidang Uji Dasbor", 1)[1].split("</svg>", 1)[0]
+    assert ">3</text>" in chart  # two slightly damaged and one badly damaged in use
+    assert "Rusak Ringan" in figure and "Rusak Berat" in figure
+    link = re.search(r'href="(/assetview/list/\?_flt_\d+_condition=rusak_berat)"', figure)
+    listed = login_as("pimpinan").get(link.group(1)).get_data(as_text=True)
+    assert "DSB/3" in listed and "DSB/1" not in listed and "DSB/5" not in listed

@@ -11,6 +11,8 @@ from flask import current_app, g, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 
+from app.assets.models import CONDITIONS
+from app.assets.queries import damaged_by_unit
 from app.dashboard import charts, queries
 from app.dashboard import period as periods
 from app.dashboard.charts import Bar, Part, Row, bar, number, percent
@@ -18,6 +20,7 @@ from app.forms import SHOWN_DATE
 from app.home import open_by_state
 from app.i18n import N_
 from app.security import roles as R
+from app.security.access import current_actor
 from app.timeutil import format_date, format_month, today_wita, utcnow, wita_to_utc
 from app.workflow.rules import STATES
 from app.workflow.vocabulary import DECISION_LABELS
@@ -87,7 +90,7 @@ class DashboardView(BaseView):
     def _figures(self, period, today, now) -> dict:
         figures = {}
         for name in ("open_requests", "monthly", "first_target", "overdue", "step_times",
-                     "checklist", "incidents"):
+                     "checklist", "incidents", "assets"):
             figures.update(getattr(self, f"_{name}")(period, today, now))
         return figures
 
@@ -236,4 +239,19 @@ class DashboardView(BaseView):
                                                    "chart-incidents"),
                 "incident_total": number(sum(m["count"] for m in months.values()))}
 
-
+    @staticmethod
+    def _assets(period, today, now) -> dict:
+        """Equipment in use that is damaged, per unit, as it stands now (issue 22): Rusak
+        Ringan and Rusak Berat stacked, each part opening the register filtered by condition."""
+        links = {code: list_url("AssetView", ("condition", "FilterEqual", code))
+                 for code in ("rusak_ringan", "rusak_berat")}
+        light, heavy = (str(CONDITIONS[code]) for code in links)
+        units = damaged_by_unit(current_actor())
+        rows = [Row(unit, [Bar(number(slight + bad), [
+                    Part(slight, links["rusak_ringan"], 2, light),
+                    Part(bad, links["rusak_berat"], 3, heavy)])])
+                for unit, slight, bad in units]
+        return {"asset_chart": charts.bar_chart(rows, gettext("Damaged equipment by unit"),
+                                                "chart-assets") if rows else None,
+                "asset_total": number(sum(slight + bad for _unit, slight, bad in units)),
+                "asset_links": links, "asset_words": (light, heavy)}
