@@ -50,7 +50,8 @@ def test_every_state_an_action_can_reach_is_listed():
 def test_every_guard_and_effect_the_table_names_exists_and_none_is_unused():
     guards = {a.guard for a in rules.ACTIONS.values() if a.guard}
     effects = {a.effect for a in rules.ACTIONS.values()}
-    assert guards == set(service.GUARDS) == {"unit_has_approver", "kabid_not_at_work"}
+    assert guards == set(service.GUARDS) == {"unit_has_approver", "kabid_not_at_work",
+                                             "not_acknowledged"}
     assert effects == set(service.EFFECTS)
 
 
