@@ -4,9 +4,11 @@
 set -euo pipefail
 missing=()
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
-ldconfig -p | grep -q 'libzbar\.so\.0' || missing+=(libzbar0)
+# (no `grep -q` or `head` on a pipe: with pipefail the writer's SIGPIPE would fail the script)
+grep -c 'libzbar\.so\.0' <<<"$(ldconfig -p)" >/dev/null || missing+=(libzbar0)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (Debian packages)..."
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-pdftoppm -v 2>&1 | head -1
+versions=$(pdftoppm -v 2>&1)
+echo "${versions%%$'\n'*}"

@@ -225,6 +225,11 @@ def test_each_figure_links_to_its_list(app, generated, login_as):
     listed = client.get(submitted_feb).get_data(as_text=True)
     assert record_count(listed) == 4
     assert all(f"Dasbor R{i}" in listed for i in (1, 3, 4, 5))
+    finished_feb = next(h for h in hrefs if h.startswith("/improvementrequestview/list/")
+                        and "_closed_at=2025-01-31" in h)
+    listed = client.get(finished_feb).get_data(as_text=True)
+    assert record_count(listed) == 2  # R1 and R3 were accepted as done in February
+    assert "Dasbor R1" in listed and "Dasbor R3" in listed and "Dasbor R5" not in listed
     incidents_feb = next(h for h in hrefs if h.startswith("/incidentview/list/")
                          and "_flt_1_occurred_at=2025-01-31" in h)
     listed = client.get(incidents_feb).get_data(as_text=True)

@@ -67,6 +67,11 @@ def _submitted_between(start: dt.datetime, end: dt.datetime):
             ("submitted_at", "FilterSmaller", _utc_arg(end)))
 
 
+def _closed_between(start: dt.datetime, end: dt.datetime):
+    return (("closed_at", "FilterGreater", _utc_arg(start - dt.timedelta(seconds=1))),
+            ("closed_at", "FilterSmaller", _utc_arg(end)))
+
+
 class DashboardView(BaseView):
     route_base = "/dashboard"
     class_permission_name = R.DASHBOARD
@@ -119,9 +124,10 @@ class DashboardView(BaseView):
             submitted = [Part(counts.get(("submitted", kind), 0),
                               list_url(view, *window), series, KIND_SHORT[kind])
                          for series, (kind, view) in enumerate(LIST_VIEWS.items())]
+            closed = _closed_between(to_utc(first), to_utc(following))
             finished = [Part(counts.get(("finished", kind), 0),
-                             list_url(view, ("status", "FilterEqual", "done")), series + 2,
-                             KIND_SHORT[kind])
+                             list_url(view, ("status", "FilterEqual", "done"), *closed),
+                             series + 2, KIND_SHORT[kind])
                         for series, (kind, view) in enumerate(LIST_VIEWS.items())]
             rows.append(Row(format_month(first.year, first.month), [
                 Bar(gettext("%(n)s submitted", n=number(sum(p.value for p in submitted))),

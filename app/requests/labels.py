@@ -34,6 +34,7 @@ LABELS = {
     "officer": _l("IT officer"),
     "target_date": _l("Target date"),
     "submitted_at": _l("Submitted at"),
+    "closed_at": _l("Closed at"),
     "created_at": _l("Created at"),
     **{name: label for fields in DETAIL_FIELDS.values() for name, label in fields},
 }

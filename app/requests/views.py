@@ -106,7 +106,7 @@ class RequestView(ModelView):
     base_order = ("id", "desc")
     base_permissions = ["can_read", "can_write", "can_act"]
     list_columns = ["number", "title", "unit", "requester", "status", "officer", "target_date"]
-    search_columns = ["number", "title", "status", "target_date", "submitted_at"]
+    search_columns = ["number", "title", "status", "target_date", "submitted_at", "closed_at"]
     order_columns = ["number", "title", "status", "target_date", "submitted_at"]
     label_columns = LABELS
     formatters_columns = {"status": status_badge, "target_date": _format_target,
