@@ -20,6 +20,7 @@ from app.checklist.home import home_panels, month_compliance
 from app.extensions import db
 from app.notify.models import Outbox
 from app.requests.models import OPEN_CONDITION, REQUEST_KINDS, Assignment, ServiceRequest
+from app.requests.views import LIST_VIEWS, show_url
 from app.security import access
 from app.security import roles as R
 from app.timeutil import today_wita, utcnow
@@ -35,13 +36,6 @@ OWN_RECENT_DAYS = 30
 SUMMARY_ROLES = (R.PIMPINAN, R.KABID)
 # The states of a submitted request still being worked on, in the order of the procedure.
 OPEN_STATES = [state for state in STATES if state not in FINAL_STATES and state != State.DRAFT]
-LIST_VIEWS = {"improvement": "ImprovementRequestView", "support": "SupportRequestView"}
-
-
-def show_url(req) -> str:
-    return url_for(f"{LIST_VIEWS[req.kind]}.show", pk=req.id)
-
-
 def waiting_for(user, day, limit: int = HOME_LIMIT):
     """The first `limit` requests waiting for this user: their ids from the open-requests
     index alone, then those rows with their unit and requester."""

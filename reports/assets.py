@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import case, func, select, true
 
-from app.assets.models import CONDITIONS, Asset
+from app.assets.models import CONDITIONS, DAMAGED, Asset
 from app.assets.visibility import asset_visibility
 from app.checklist.models import Incident
 from app.i18n import labels_in_office_language
@@ -91,7 +91,7 @@ def _damaged(book: Workbook, ctx: ReportContext, conditions: dict) -> None:
         .join(Unit, Unit.id == Asset.unit_id)
         .outerjoin(AppUser, AppUser.id == Asset.holder_id)
         .where(_visible(ctx), Asset.status == "aktif",
-               Asset.condition.in_(("rusak_ringan", "rusak_berat")))
+               Asset.condition.in_(DAMAGED))
         .order_by(severity, Unit.name, Asset.inventory_number))
     sheet = book.sheet("Aset Rusak").begin(DAMAGED_COLUMNS, [
         "Aset yang masih digunakan dengan kondisi Rusak Ringan atau Rusak Berat."])

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 import xlsxwriter
 
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 1_048_576  # Excel's limit per sheet; a longer table continues on another sheet
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"

@@ -332,7 +332,7 @@ def test_mengetahui_is_empty_until_the_kasi_acknowledges(api, login_as, ctx):
     assert ack.acknowledged_by.username == "kasi.pdsi"
     rv = login_as("kasi.pdsi").post("/checklist/day/2026-12-01/acknowledge")
     assert rv.status_code == 409  # once only, said on the day's page
-    assert "Checklist tanggal 1 Desember 2026 sudah dinyatakan mengetahui." in rv.get_data(
+    assert "Checklist tanggal 1 Desember 2026 sudah diberi tanda Mengetahui." in rv.get_data(
         as_text=True)
     ack.acknowledged_at = at("2026-12-03T09:00")  # a known moment for the printed date
     db.session.commit()

@@ -201,7 +201,7 @@ def test_page_shows_the_generated_figures_in_indonesian(app, generated, login_as
     assert shown(html, "incident-total") == "4"
     assert shown(html, "missed-rounds") == "1"
     assert "1 (33,3 %)" in html  # one of three finished by its first target date
-    assert "median 0,2 hari" in html and "P90 2,0 hari" in html  # unit_approve
+    assert "median 0,2 hari" in html and "persentil ke-90: 2,0 hari" in html  # unit_approve
     assert "median 6,0 jam hingga teratasi" in html
     assert "Februari 2025" in html and "Januari 2025" in html
     assert "Gangguan SIM per Bulan" in html

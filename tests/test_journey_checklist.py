@@ -314,7 +314,7 @@ def test_check_again_a_probe_fault_needs_a_note_and_the_kasi_acknowledges(office
     expect(page.locator("#rounds [data-slot='08:00']")).to_contain_text("Terlambat")
     expect(page.locator("#rounds [data-slot='13:00']")).to_contain_text("Terlewat")
     page.get_by_role("button", name="Nyatakan Mengetahui").click()
-    kasi.step("diketahui", "Checklist hari tersebut telah dinyatakan mengetahui.", kasi_name)
+    kasi.step("diketahui", "Checklist hari tersebut sudah diberi tanda Mengetahui oleh Kasi PDSI.", kasi_name)
     expect(page.locator("#acknowledged-by")).to_contain_text("WITA")
     expect(page.get_by_role("button", name="Nyatakan Mengetahui")).to_have_count(0)
 

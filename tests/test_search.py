@@ -76,7 +76,7 @@ def test_the_real_cap_reads_more_than_ten_thousand(app):
 def test_one_or_two_characters_are_not_searched(five, login_as, term):
     client = login_as("kasi.pdsi")
     page = client.get(f"{LIST}?{search_arg(client)}={term}").get_data(as_text=True)
-    assert "Ketik minimal 3 huruf untuk mencari." in page
+    assert "Ketik minimal 3 karakter untuk mencari." in page
     assert shown(page) == set()
 
 
@@ -92,7 +92,7 @@ def test_the_api_refuses_a_short_term_in_indonesian(five, api):
     query = "(filters:!((col:title,opr:nt,value:ab)))"
     answer = api("kasi.pdsi").get(f"/api/v1/improvement_request/?q={query}")
     assert answer.status_code == 400
-    assert answer.json["message"] == "Ketik minimal 3 huruf untuk mencari."
+    assert answer.json["message"] == "Ketik minimal 3 karakter untuk mencari."
 
 
 def test_a_capped_list_reads_its_later_pages_forwards(five, login_as, monkeypatch):

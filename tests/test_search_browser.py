@@ -1,5 +1,5 @@
 """The request search as a person meets it (issue 21), at desktop and phone widths: two
-characters get "ketik minimal 3 huruf" and no rows; a word finds its requests; a search with
+characters get "ketik minimal 3 karakter" and no rows; a word finds its requests; a search with
 more matches than the cap says "lebih dari …" instead of a count. The cap is lowered for the
 served app (three, against the four requests made here) so the journey needs no 10,000 rows.
 """
@@ -46,9 +46,9 @@ def test_search_messages_and_capped_count(office, people, viewport, word, monkey
     page.fill("#search-words", "ka")
     page.click("#search-button")
     expect(page.locator("#search-too-short")).to_have_text(
-        "Ketik minimal 3 huruf untuk mencari.")
+        "Ketik minimal 3 karakter untuk mencari.")
     expect(page.locator(".request-list tbody tr", has_text="Kamera")).to_have_count(0)
-    kasi.step("dua-huruf", "Ketik minimal 3 huruf untuk mencari.")
+    kasi.step("dua-huruf", "Ketik minimal 3 karakter untuk mencari.")
 
     page.fill("#search-words", f"{word} loket 2")
     page.click("#search-button")

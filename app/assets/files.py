@@ -36,8 +36,8 @@ from app.security.access import current_actor
 from app.security.gate import refuse, session_or_token
 from app.security.models import Unit
 from app.timeutil import utcnow
+from reports.xlsx import XLSX_MIMETYPE
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFUSED = "Anda tidak berwenang membuka daftar aset."
 SUFFIXES = (".xlsx", ".csv")
 

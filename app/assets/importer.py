@@ -99,13 +99,10 @@ def _cell_text(value) -> str:
 
 def _xlsx_table(data: bytes):
     from openpyxl import load_workbook  # only when a spreadsheet arrives
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as err:
-        raise ImportFileError(gettext("The file is not a readable XLSX spreadsheet.")) from err
-    except Exception as err:  # zipfile.BadZipFile and friends
+    except Exception as err:  # BadZipFile, InvalidFileException, KeyError, OSError, ValueError
         raise ImportFileError(gettext("The file is not a readable XLSX spreadsheet.")) from err
     sheet = book.worksheets[0]
     return ([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from app.assets.models import Asset
+from app.assets.models import DAMAGED, Asset
 from app.assets.visibility import asset_visibility
 from app.extensions import db
 from app.security.models import Unit
@@ -27,7 +27,7 @@ def damaged_by_unit(user) -> list[tuple[str, int, int]]:
     rows = db.session.execute(
         select(Unit.name, light, heavy).join(Asset, Asset.unit_id == Unit.id)
         .where(asset_visibility(user), Asset.status == "aktif",
-               Asset.condition.in_(("rusak_ringan", "rusak_berat")))
+               Asset.condition.in_(DAMAGED))
         .group_by(Unit.name).order_by((light + heavy).desc(), Unit.name)).all()
     return [(name, int(a), int(b)) for name, a, b in rows]
 

@@ -12,14 +12,14 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import IntegerField, SelectField, TextAreaField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional, ValidationError
 
 from app.assets import service
 from app.assets.history import asset_history
 from app.assets.labels import LABELS
 from app.assets.models import CATEGORIES, CONDITIONS, STATUSES, Asset
 from app.assets.queries import units_with_assets
-from app.assets.schemas import FIRST_YEAR_ACQUIRED, TAKEN
+from app.assets.schemas import TAKEN, year_problem
 from app.assets.visibility import CONDITION_ROLES, VISIBLE_ASSETS
 from app.fab_overrides import EagerSQLAInterface
 from app.security import access
@@ -32,6 +32,16 @@ EVENT_LABELS = {"request": _l("Support request (FM-03)"), "incident": _l("SIM in
                 "fault": _l("Checklist fault"), "condition": _l("Condition changed")}
 VERBS = {**R.VIEW_VERBS, "condition": "act"}
 ASSETS = EagerSQLAInterface(Asset, eager=("unit", "holder"))
+
+
+CATEGORY_CHOICES = [(c, c) for c in CATEGORIES]
+
+
+def _year_acquired_ok(form, field) -> None:
+    """The form keeps the API's and the import's rule for the year (schemas.year_problem)."""
+    problem = field.data is not None and year_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
 
 
 def condition_badge(code: str) -> Markup:
@@ -72,19 +82,17 @@ class AssetView(ModelView):
         "room": lambda r: r or "-",
     }
     search_form_extra_fields = {
-        "category": SelectField(_l("Category"), choices=[(c, c) for c in CATEGORIES]),
+        "category": SelectField(_l("Category"), choices=CATEGORY_CHOICES),
         "condition": SelectField(_l("Condition"), choices=list(CONDITIONS.items())),
         "status": SelectField(_l("Status"), choices=list(STATUSES.items())),
     }
     add_form_extra_fields = {
-        "category": SelectField(_l("Category"), choices=[(c, c) for c in CATEGORIES]),
+        **search_form_extra_fields,
         "condition": SelectField(_l("Condition"), choices=list(CONDITIONS.items()),
                                  default="baik"),
         "status": SelectField(_l("Status"), choices=list(STATUSES.items()), default="aktif"),
-        "year_acquired": IntegerField(_l("Year acquired"), validators=[
-            Optional(), NumberRange(FIRST_YEAR_ACQUIRED, 2100, message=_l(
-                "The year acquired must be a year between %(first)s and %(last)s.",
-                first=FIRST_YEAR_ACQUIRED, last=2100))]),
+        "year_acquired": IntegerField(_l("Year acquired"),
+                                      validators=[Optional(), _year_acquired_ok]),
         "notes": TextAreaField(_l("Remarks"), widget=BS3TextAreaFieldWidget()),
     }
     edit_form_extra_fields = add_form_extra_fields

@@ -11,7 +11,7 @@ from flask import current_app, g, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale, gettext
 
-from app.assets.models import CONDITIONS
+from app.assets.models import CONDITIONS, DAMAGED
 from app.assets.queries import damaged_by_unit
 from app.dashboard import charts, queries
 from app.dashboard import period as periods
@@ -19,13 +19,13 @@ from app.dashboard.charts import Bar, Part, Row, bar, number, percent
 from app.forms import SHOWN_DATE
 from app.home import open_by_state
 from app.i18n import N_
+from app.requests.views import LIST_VIEWS
 from app.security import roles as R
 from app.security.access import current_actor
 from app.timeutil import format_date, format_month, today_wita, utcnow, wita_to_utc
 from app.workflow.rules import STATES
 from app.workflow.vocabulary import DECISION_LABELS
 
-LIST_VIEWS = {"improvement": "ImprovementRequestView", "support": "SupportRequestView"}
 KIND_SHORT = {"improvement": "FM-01", "support": "FM-03"}
 # How a day of the checklist calendar went (msgids, said in the reader's language).
 DAY_STATES = {"done": N_("Done"), "late": N_("Late"), "missed": N_("Missed"),
@@ -141,7 +141,8 @@ class DashboardView(BaseView):
     def _first_target(period, today, now) -> dict:
         shares = queries.finished_on_time(period)
         total = shares["total"]
-        done_lists = {kind: list_url(view, ("status", "FilterEqual", "done"))
+        done_lists = {kind: list_url(view, ("status", "FilterEqual", "done"),
+                                     *_closed_between(period.start_utc, period.end_utc))
                       for kind, view in LIST_VIEWS.items()}
         labels = (("first_target", gettext("By the first target date"), 1),
                   ("reassigned", gettext("After re-assignment"), 2),
@@ -250,7 +251,7 @@ class DashboardView(BaseView):
         """Equipment in use that is damaged, per unit, as it stands now (issue 22): Rusak
         Ringan and Rusak Berat stacked, each part opening the register filtered by condition."""
         links = {code: list_url("AssetView", ("condition", "FilterEqual", code))
-                 for code in ("rusak_ringan", "rusak_berat")}
+                 for code in DAMAGED}
         light, heavy = (str(CONDITIONS[code]) for code in links)
         units = damaged_by_unit(current_actor())
         rows = [Row(unit, [Bar(number(slight + bad), [

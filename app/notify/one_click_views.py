@@ -7,7 +7,7 @@ that person. Every use, taken or refused, is written to the security log.
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_appbuilder import BaseView, expose
 from flask_babel import gettext
 from sqlalchemy import select, true
@@ -19,17 +19,13 @@ from app.i18n import office_language
 from app.notify import one_click
 from app.requests.labels import DETAIL_FIELDS
 from app.requests.models import Assignment, ServiceRequest
-from app.requests.views import RequestView, button_label, status_label
+from app.requests.views import RequestView, button_label, show_url, status_label
 from app.security.access import current_actor
 from app.security.hardening import log_security_event
 from app.security.models import AppUser
 from app.timeutil import utcnow
 from app.workflow import rules, service
 from app.workflow.vocabulary import KIND_LABELS, Approval
-
-# Where each kind's page lives (the "open the request" link).
-SHOW_ENDPOINTS = {"improvement": "ImprovementRequestView.show",
-                  "support": "SupportRequestView.show"}
 
 
 def _load(request_id: int) -> ServiceRequest | None:
@@ -94,7 +90,7 @@ class OneClickView(BaseView):
                                     message=gettext("%(action)s: done.", action=button_label(
                                         rules.ACTIONS[link.action], req)),
                                     state=status_label(req.status),
-                                    show_url=self._show_url(req, person)), 200
+                                    show_url=show_url(req)), 200
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -146,7 +142,3 @@ class OneClickView(BaseView):
             state=status_label(req.status), pending=pending,
             show_kabid_proposal=link.action.startswith("kabid_"),
         ), status
-
-    @staticmethod
-    def _show_url(req, person) -> str:
-        return url_for(SHOW_ENDPOINTS[req.kind], pk=req.id)

@@ -25,9 +25,7 @@ from app.reports.models import ReportJob
 from app.security import roles as R
 from app.security.gate import refuse, session_or_token
 from app.timeutil import FIRST_YEAR, LAST_YEAR, parse_office_date, today_wita, utcnow
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+from reports.xlsx import XLSX_MIMETYPE
 
 # The Laporan page in the reader's language (the files themselves are Indonesian for everyone,
 # titled by the `reports` package): a title and what each report holds, by report name.

@@ -63,6 +63,14 @@ def status_badge(code: str) -> Markup:
     return Markup(f'<span class="label label-{css}">{escape(status_label(code))}</span>')
 
 
+# Each kind's list and page view (links from home, the dashboard and the emails' pages).
+LIST_VIEWS = {"improvement": "ImprovementRequestView", "support": "SupportRequestView"}
+
+
+def show_url(req) -> str:
+    return url_for(f"{LIST_VIEWS[req.kind]}.show", pk=req.id)
+
+
 def button_label(action, req) -> str:
     """What an action's button says on this request: the Kabid's approval says what it
     approves (SOP 9.2.4)."""
