@@ -1,37 +1,32 @@
 """Schemathesis against the app's own OpenAPI document: no input gives a server error (issue #7).
 
-It runs on a database of its own (random deletes and creates must not touch the other tests'
-rows), with a bounded number of examples per operation, as the Admin (who may call every
-operation) and as a Pemohon — FAB's security API for users and roles included (issue 14).
+Each caller runs on its own copy of the seeded database (random deletes and creates must not
+touch other tests' rows, nor the next caller's), with a bounded number of examples per
+operation, as the Admin (who may call every operation) and as a Pemohon — FAB's security API for users and roles included (issue 14).
 """
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import schemathesis
-from flask_migrate import upgrade
 from hypothesis import HealthCheck, given, settings
 
-from app.extensions import db
 from tests.conftest import PASSWORD, make_app
 
 EXAMPLES = 4
 
 
-@pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory):
-    path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
-    app = make_app(f"sqlite:///{path}", PROPAGATE_EXCEPTIONS=False,
-                   ATTACHMENT_FOLDER=str(tmp_path_factory.mktemp("fuzz-attachments")))
-    with app.app_context():
-        upgrade()
-        from app.security.roles import sync_all_roles
-        from seeds.loader import load_demo
-
-        sync_all_roles()
-        load_demo()
-        db.session.remove()
-    return app
+@pytest.fixture
+def fuzz_app(sqlite_template, tmp_path):
+    """A copy of the seeded SQLite template for each caller: the Admin's run may take the
+    Admin role or the password away from `admin` (FAB's security API), which would refuse
+    the next run's schema (seen once as a 403)."""
+    path = tmp_path / "fuzz.db"
+    shutil.copyfile(sqlite_template, path)
+    return make_app(f"sqlite:///{path}", PROPAGATE_EXCEPTIONS=False,
+                    ATTACHMENT_FOLDER=str(tmp_path / "attachments"))
 
 
 def token(app, username: str) -> str:
