@@ -27,7 +27,7 @@ from app.fab_overrides import drop_unused_routes
 from app.notify.one_click_views import OneClickView
 from app.notify.views import OutboxView
 from app.printing import register as register_printing
-from app.reports import register as register_reports
+from app.reports.views import register as register_reports
 from app.requests.api import ImprovementRequestApi, SupportRequestApi
 from app.requests.master_views import SimSystemView, SupportTypeView
 from app.requests.views import ImprovementRequestView, SupportRequestView

@@ -74,6 +74,13 @@ def layanan_app(url: str):
     return create_app(BenchConfig, SQLALCHEMY_DATABASE_URI=url)
 
 
+def worker_app(url: str):
+    """The dedicated report worker's app (`python -m app.reports.worker`): no web app."""
+    from app.reports.worker import create_worker_app
+
+    return create_worker_app(BenchConfig, SQLALCHEMY_DATABASE_URI=url)
+
+
 def plain_app(url: str, competent: bool = True):
     """What a user gets from FAB alone: default security manager, one ModelView and one
     ModelRestApi over the same table with the same columns, page size and order.
@@ -186,13 +193,23 @@ def make_database(kind: str, work: Path) -> tuple[str, object]:
     name = f"layanan_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    url = f"{base}/{name}"
+    return url, drop_database(kind, url)
+
+
+def drop_database(kind: str, url: str):
+    if kind == "sqlite":
+        return lambda: None  # the work folder goes at the end
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
 
     def drop():
         with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    return f"{base}/{name}", drop
+    return drop
 
 
 def bench_now() -> dt.datetime:
@@ -556,16 +573,17 @@ def reset_peak() -> bool:
 
 
 def report_child(url: str, name: str, start: str, end: str, now: str, sql_file: str) -> dict:
-    """Build one report; time, memory, cells; save its SELECTs for the raw writer."""
+    """Build one report in the dedicated worker's process (the worker app, not the web app);
+    time, memory, cells; save its SELECTs for the raw writer."""
     import tracemalloc
 
     import xlsxwriter.worksheet
     from sqlalchemy import event
 
+    flask_app = worker_app(url)
     import reports
     from app.extensions import db
 
-    flask_app = layanan_app(url)
     start_day, end_day = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     moment = dt.datetime.fromisoformat(now)
     with flask_app.app_context():
@@ -975,6 +993,65 @@ def report_while_serving(port: int, cookie: dict, list_path: str, idle_p50_ms: f
     return result
 
 
+def vm_hwm_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:  # it has just ended
+        pass
+    return 0
+
+
+def report_by_worker(url: str, port: int, cookie: dict, list_path: str, idle_p50_ms: float,
+                     now: dt.datetime) -> dict:
+    """The deployment README recommends: the same year of FM-01 (to yesterday, so it is not
+    the job just built) queued, and built by the dedicated worker, `python -m
+    app.reports.worker --once`, in its own process, while one client keeps reading the list.
+    The worker's peak RSS is its whole process's VmHWM, read between two list requests
+    (wait4's ru_maxrss would include the bench process forked before the exec)."""
+    from app.extensions import db
+    from app.reports import jobs
+    from app.security.models import AppUser
+    from app.timeutil import today_wita
+
+    end = today_wita(now) - dt.timedelta(days=1)
+    queue_app = worker_app(url)
+    with queue_app.app_context():
+        kasi = db.session.execute(db.select(AppUser).filter_by(username="kasi.pdsi")).scalar_one()
+        job = jobs.request_report("improvement_requests", end - dt.timedelta(days=364), end,
+                                  kasi, now=now)
+        job_id = job.id
+        db.session.remove()
+        db.engine.dispose()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": BenchConfig.SECRET_KEY,
+           "LOG_LEVEL": "WARNING"}
+    started = time.perf_counter()
+    worker = subprocess.Popen([sys.executable, "-m", "app.reports.worker", "--once"], cwd=ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    times, peak_kb = [], 0
+    while worker.poll() is None:
+        peak_kb = max(peak_kb, vm_hwm_kb(worker.pid))
+        times.append(timed_call(port, list_path, cookie)[0])
+    seconds = time.perf_counter() - started
+    with queue_app.app_context():
+        job = db.session.get(jobs.ReportJob, job_id)
+        done = {"status": job.status, "rows": job.rows_total, "error": job.error}
+        db.engine.dispose()
+    p50 = statistics.median(times) * 1000 if times else None
+    result = {"report_seconds": round(seconds, 2), **done, "exit": worker.returncode,
+              "worker_peak_rss_mb": round(peak_kb / 1024, 1),
+              "list_requests_meanwhile": len(times),
+              "list_p50_ms_meanwhile": round(p50, 1) if p50 else None,
+              "list_p50_ms_idle": idle_p50_ms,
+              "ratio_to_idle": round(p50 / idle_p50_ms, 2) if p50 and idle_p50_ms else None}
+    if worker.returncode:
+        result["stderr"] = worker.stderr.read().decode()[-1000:]
+    print(f"    report by the dedicated worker: {result}")
+    return result
+
+
 def measure_http(url: str, info: dict, args, now: dt.datetime) -> dict:
     """End to end: gunicorn (`--workers` sync workers) for us and for the competent anchor,
     logged in through the login form, requests over real HTTP on 127.0.0.1; the client runs
@@ -1002,6 +1079,8 @@ def measure_http(url: str, info: dict, args, now: dt.datetime) -> dict:
             idle = result["latency"]["list, first page"]["ours"]["p50_ms"]
             result["report while serving"] = report_while_serving(
                 ours_port, servers["ours"][1], list_paths["ours"], idle, now)
+            result["report by the dedicated worker"] = report_by_worker(
+                url, ours_port, servers["ours"][1], list_paths["ours"], idle, now)
     finally:
         stop(ours)
         stop(anchor)
@@ -1039,10 +1118,30 @@ def bench_database(kind: str, args, work: Path) -> dict:
                  "now": now.isoformat(), "requests": args.requests, "users": args.users,
                  "units": args.units, "years": args.years, "runs": args.runs,
                  "machine": machine()}
-    url, drop = make_database(kind, work)
+    seeded = work / f"seeded-{kind}.json"
+    if args.reuse:
+        # A database `--seed-only` made earlier: seeding a million requests takes minutes
+        # that need no quiet machine; the timings that follow do.
+        kept = json.loads(seeded.read_text(encoding="utf-8"))
+        if kept["requests"] != args.requests or kept["now"] != now.isoformat():
+            raise SystemExit(f"{seeded} was seeded for {kept['requests']} requests at "
+                             f"{kept['now']}, not {args.requests} at {now.isoformat()}")
+        url, drop = kept["url"], drop_database(kind, kept["url"])
+        out.update({key: kept[key] for key in ("setup_seconds", "seed_seconds", "seed_output")})
+        seeded.unlink()  # the timings change the data (approvals, jobs): reuse once
+    else:
+        url, drop = make_database(kind, work)
     print(f"\n== {kind}: {url.split('@')[-1]}")
     try:
-        prepare(url, args, now, out)
+        if not args.reuse:
+            prepare(url, args, now, out)
+        if args.seed_only:
+            seeded.write_text(json.dumps(
+                {"url": url, "now": now.isoformat(), "requests": args.requests,
+                 **{key: out[key] for key in ("setup_seconds", "seed_seconds", "seed_output")}},
+                indent=2) + "\n", encoding="utf-8")
+            print(f"  seeded: {seeded}")
+            return out
         flask_app = layanan_app(url)
         anchors = {"competent FAB": plain_app(url, competent=True),
                    "default FAB": plain_app(url, competent=False)}
@@ -1072,7 +1171,7 @@ def bench_database(kind: str, args, work: Path) -> dict:
             with each.app_context():
                 db.engine.dispose()
     finally:
-        if args.keep:
+        if args.keep or args.seed_only:
             print(f"  kept: {url}")
         else:
             drop()
@@ -1130,6 +1229,11 @@ def main(argv=None) -> None:
     parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--keep", action="store_true", help="Keep the databases.")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="Make and seed the databases, keep them for one --reuse, time nothing.")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Time the databases the last --seed-only made (same --requests, "
+                             "same day).")
     parser.add_argument("--work", default=str(ROOT / "instance" / "bench"),
                         help="Folder for the SQLite file.")
     args = parser.parse_args(argv)
@@ -1142,11 +1246,13 @@ def main(argv=None) -> None:
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     for kind in args.db.split(","):
         result = bench_database(kind.strip(), args, work)
+        if args.seed_only:
+            continue
         path = RESULTS / f"{stamp}-{kind.strip()}.json"
         path.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
         print_table(result)
         print(f"-> {path.relative_to(ROOT)}")
-    if not args.keep:
+    if not (args.keep or args.seed_only):
         shutil.rmtree(work, ignore_errors=True)
 
 

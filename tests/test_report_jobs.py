@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -330,3 +332,51 @@ def test_a_browser_without_the_script_gets_a_page_then_the_file(manual, login_as
     ready = client.get(asked.headers["Location"])
     assert ready.status_code == 302 and ready.headers["Location"].endswith("/file")
     assert client.get(ready.headers["Location"]).mimetype == XLSX
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def worker_process(app, *arguments: str) -> subprocess.CompletedProcess:
+    """`python -m app.reports.worker`, configured as an operator would: by the environment."""
+    with app.app_context():
+        folder = jobs.folder()
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "SECRET_KEY": app.config["SECRET_KEY"], "REPORT_FOLDER": folder}
+    return subprocess.run([sys.executable, "-m", "app.reports.worker", *arguments], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_dedicated_worker_process_builds_the_queue(manual, login_as, tmp_path):
+    """The small worker process (no web app) builds the job the web page queued; its file
+    holds the same rows as `flask report` writes in the web app for the same period."""
+    client = login_as("kasi.pdsi")
+    job_id = ask(client, manual).json["id"]
+    done = worker_process(manual, "--once")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Laporan dibuat: 1."
+    answer = client.get(f"/reports/jobs/{job_id}", headers=JSON).json
+    assert answer["status"] == "done"
+    built = rows_of(client.get(answer["download"]).data)
+    start, end = this_year(manual)
+    output = tmp_path / "same.xlsx"
+    result = manual.test_cli_runner().invoke(args=[
+        "report", "improvement_requests", "--from", start, "--to", end, "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert built and built == rows_of(output.read_bytes())
+
+
+def test_the_dedicated_worker_loads_no_screen_code(manual):
+    """What keeps the worker small (issue 21: ≤ 120 MB, measured by `make bench`): neither
+    the web app nor the PDF, QR and spreadsheet-import libraries are loaded."""
+    probe = ("import sys; from app.reports.worker import create_worker_app; "
+             "create_worker_app(); import app.reports.jobs, reports; "
+             "print(' '.join(sorted(m for m in sys.modules if m in {"
+             "'app.factory', 'app.views', 'app.reports.views', 'app.printing', "
+             "'app.dashboard', 'app.home', 'fpdf', 'segno', 'pyhanko', 'openpyxl'})))")
+    env = {**os.environ, "DATABASE_URL": manual.config["SQLALCHEMY_DATABASE_URI"],
+           "SECRET_KEY": manual.config["SECRET_KEY"]}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
