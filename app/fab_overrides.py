@@ -18,7 +18,8 @@ from flask_appbuilder.models.sqla.filters import FilterIn, FilterNotIn
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.models import PermissionView, Role
 from flask_appbuilder.security.views import RoleModelView
-from flask_babel import gettext
+from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from marshmallow import fields
 from marshmallow.validate import Length
@@ -55,6 +56,8 @@ OVERRIDDEN = {
         "(self, columns: List[str], model: Optional[Type[flask_appbuilder.models.sqla.Model]], class_mixin: Type[marshmallow.schema.Schema], parent_schema_name: Optional[str] = None) -> Type[marshmallow_sqlalchemy.schema.SQLAlchemyAutoSchema]",
     ("flask_appbuilder.api", "ModelRestApi", "_get_field_info"):
         "(self, field: 'Field', filter_rel_field: 'Dict[str, Any]', page: 'Optional[int]' = None, page_size: 'Optional[int]' = None) -> 'Dict[str, Any]'",
+    ("flask_appbuilder.widgets", "SearchWidget", "__call__"):
+        "(self, **kwargs)",
     ("flask_appbuilder.views", "ModelView", "action"):
         "(self, name, pk)",
     ("flask_appbuilder.views", "ModelView", "action_post"):
@@ -222,6 +225,37 @@ class ColumnFilters(Filters):
         own = next((type(f) for f in self.filter_converter(self.datamodel).convert(column_name)
                     if f.arg_name == filter_class.arg_name), filter_class)
         return super().add_filter(column_name, own, value)
+
+
+class StaticSearchWidget(SearchWidget):
+    """FAB's search widget ("More filters"), with what depends only on the view and the
+    reader's language made once per process: the labels, each filter field's empty HTML and
+    each column's filter names (a seventh of a request list page, rendered on every page
+    though it is folded away). The active filters are read per request as before.
+
+    Only for search columns that are not relations: a relation's field lists rows of the
+    database (units, people), which change; such a view renders its fields every time."""
+
+    _parts: dict[tuple, tuple[dict, dict, dict]] = {}
+
+    def __call__(self, **kwargs):
+        args = self.template_args
+        columns = tuple(args["include_cols"])
+        datamodel = self.filters.datamodel
+        if any(datamodel.is_relation(col) for col in columns):
+            return super().__call__(**kwargs)
+        key = (args["route_base"], columns, str(get_locale()))
+        if key not in self._parts:
+            form, search_filters = args["form"], self.filters.get_search_filters()
+            self._parts[key] = (
+                {col: str(form[col].label.text) for col in columns},
+                {col: str(form[col]()) for col in columns},
+                {col: [str(flt.name) for flt in search_filters[col]] for col in columns},
+            )
+        labels, fields, names = self._parts[key]
+        kwargs.update(label_columns=labels, form_fields=fields, search_filters=names,
+                      active_filters=self.filters.get_filters_values_tojson())
+        return RenderTemplateWidget.__call__(self, **kwargs)
 
 
 # --- writes through the REST API ------------------------------------------------------------

@@ -8,7 +8,7 @@ import os
 from flask import Flask, has_request_context, request
 from flask_appbuilder import AppBuilder
 
-from app import timeutil
+from app import timeutil, values
 from app.errors import init_errors
 from app.extensions import csrf, db, mail, migrate
 from app.health import bp as health_bp
@@ -99,6 +99,8 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["jam"] = timeutil.format_time
     app.jinja_env.filters["waktu"] = timeutil.format_datetime
     app.jinja_env.filters["slot"] = timeutil.format_slot
+    app.jinja_env.filters["shown"] = values.shown
+    app.jinja_env.globals["list_rows"] = values.list_rows
     app.jinja_env.globals["STATE_LABELS"] = STATES
     app.jinja_env.globals["page_texts"] = page_texts  # FAB's scripts in the reader's language
     app.jinja_env.globals.update(Approval=Approval, Outcome=Outcome,

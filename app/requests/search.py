@@ -152,11 +152,22 @@ def _sqlite_matches(columns: tuple[str, ...], value: str) -> str | None:
     key = (columns, value)
     known = g.setdefault("search_matches", {}) if has_request_context() else {}
     if key not in known:
-        ids = db.session.execute(select(_fts.c.rowid).where(or_(*(
-            literal_like(_fts.c[name], "%", value, "%", method="like") for name in columns))
-        ).limit(SEARCH_CAP + 1)).scalars().all()
-        known[key] = json.dumps(ids) if len(ids) <= SEARCH_CAP else None
+        known[key] = _matches_in_index(columns, value)
     return known[key]
+
+
+def _matches_in_index(columns: tuple[str, ...], value: str) -> str | None:
+    # One statement per column: FTS5 serves `col LIKE` from its index only when the column
+    # stands alone; an OR of two columns reads every row (0.5 s for one match at 1M).
+    found: set[int] = set()
+    for name in columns:
+        ids = db.session.execute(select(_fts.c.rowid).where(
+            literal_like(_fts.c[name], "%", value, "%", method="like")
+        ).limit(SEARCH_CAP + 1)).scalars().all()
+        found.update(ids)
+        if len(found) > SEARCH_CAP:
+            return None
+    return json.dumps(sorted(found))
 
 
 def number_or_title_contains(model, value, dialect: str):

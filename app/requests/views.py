@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Optional
 from app.assets.fields import asset_select
 from app.checklist import calendar
 from app.extensions import db
+from app.fab_overrides import StaticSearchWidget
 from app.forms import NotBefore, OfficeDateField, OfficeDateTimeField, parse_typed_day
 from app.requests import attachments
 from app.requests.labels import DETAIL_FIELDS, LABELS
@@ -115,6 +116,7 @@ class RequestView(ModelView):
     base_permissions = ["can_read", "can_write", "can_act"]
     list_columns = ["number", "title", "unit", "requester", "status", "officer", "target_date"]
     search_columns = ["number", "title", "status", "target_date", "submitted_at", "closed_at"]
+    search_widget = StaticSearchWidget
     order_columns = ["number", "title", "status", "target_date", "submitted_at"]
     label_columns = LABELS
     formatters_columns = {"status": status_badge, "target_date": _format_target,
