@@ -477,14 +477,22 @@ class CachedPermissions:
         return cache[role_ids]
 
     def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
-        roles = self.get_user_roles(user)
-        if any(
-            role.name in self.builtin_roles
-            and self._has_access_builtin_roles(role, permission_name, view_name)
-            for role in roles
-        ):
+        builtin, granted = self._access_of(user)
+        if any(self._has_access_builtin_roles(role, permission_name, view_name)
+               for role in builtin):
             return True
-        return (permission_name, view_name) in self._role_permissions(roles)
+        return (permission_name, view_name) in granted
+
+    def _access_of(self, user) -> tuple[list, set[tuple[str, str]]]:
+        """(builtin roles, granted pairs) of a user, once per request and user: a page asks
+        about every menu entry and button (18 times for a request list)."""
+        memo = g.setdefault("_access_memo", {}) if has_request_context() else {}
+        key = id(user)
+        if key not in memo:
+            roles = self.get_user_roles(user)
+            memo[key] = ([role for role in roles if role.name in self.builtin_roles],
+                         self._role_permissions(roles), user)  # user: keeps its id unique
+        return memo[key][:2]
 
     def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
         roles = [self.get_public_role()] if user is None else self.get_user_roles(user)
