@@ -9,6 +9,7 @@ office's (`id`) on paper, in reports and in email, which run under
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from zoneinfo import ZoneInfo
 
@@ -98,7 +99,13 @@ def format_date(day: dt.date | dt.datetime | None, with_weekday: bool = False) -
     if isinstance(day, dt.datetime):
         day = to_wita(day).date()
     pattern = "EEEE, d MMMM y" if with_weekday else "d MMMM y"
-    return babel_dates.format_date(day, pattern, locale=reader_locale())
+    return _formatted_day(day, pattern, reader_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted_day(day: dt.date, pattern: str, locale: str) -> str:
+    # A list page shows the same few dates in many rows; babel's formatting is the slow part.
+    return babel_dates.format_date(day, pattern, locale=locale)
 
 
 def format_month(year: int, month: int) -> str:
