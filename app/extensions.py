@@ -1,15 +1,16 @@
-"""Extension singletons, bound to the app in create_app (Superset's layout)."""
+"""Extension singletons, bound to the app in create_app (Superset's layout).
+
+Flask-Migrate (Alembic, 9 MB) is bound in app.factory only: the report worker, which imports
+this module, never migrates."""
 
 from flask_appbuilder.models.sqla.base import SQLA
 from flask_mail import Mail
-from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.dialects import postgresql, sqlite
 
 db = SQLA()
 csrf = CSRFProtect()
 mail = Mail()
-migrate = Migrate()
 
 
 def upsert_insert(entity):

@@ -7,10 +7,11 @@ import os
 
 from flask import Flask, has_request_context, request
 from flask_appbuilder import AppBuilder
+from flask_migrate import Migrate
 
 from app import timeutil, values
 from app.errors import init_errors
-from app.extensions import csrf, db, mail, migrate
+from app.extensions import csrf, db, mail
 from app.health import bp as health_bp
 from app.input_guard import init_input_guard
 from app.request_log import init_request_log
@@ -87,7 +88,7 @@ def _init_extensions(app: Flask) -> None:
     init_request_log(app)
     init_errors(app)
     mail.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    Migrate(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
 
 
 def _register_views(appbuilder: AppBuilder) -> None:
