@@ -9,7 +9,16 @@ FAB's version or one of those signatures changes, so an upgrade starts by readin
 
 from __future__ import annotations
 
-from flask import abort, g, has_request_context, redirect, request, url_for
+from flask import (
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_appbuilder import expose
 from flask_appbuilder.api import protect, rison, safe
 from flask_appbuilder.api.convert import Model2SchemaConverter
@@ -21,6 +30,7 @@ from flask_appbuilder.security.views import RoleModelView
 from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
 from flask_babel import get_locale, gettext
 from flask_login import current_user
+from markupsafe import Markup
 from marshmallow import fields
 from marshmallow.validate import Length
 from sqlalchemy import func
@@ -83,6 +93,10 @@ COPIED = {
         ("templates/appbuilder/general/alert.html", "a1d8f674dcdba297"),
     "app/templates/appbuilder/general/confirm.html":
         ("templates/appbuilder/general/confirm.html", "b40fa102c061f75b"),
+    "app/templates/appbuilder/navbar_menu.html":  # stands in for it; the copy is below
+        ("templates/appbuilder/navbar_menu.html", "c80d05552fa166cf"),
+    "app/templates/appbuilder/navbar_menu_entries.html":
+        ("templates/appbuilder/navbar_menu.html", "c80d05552fa166cf"),
     "app/templates/appbuilder/general/widgets/list.html":
         ("templates/appbuilder/general/widgets/list.html", "2a0fad48fe42239c"),
     "app/templates/appbuilder/general/widgets/show.html":
@@ -521,9 +535,38 @@ class CachedPermissions:
                          self._role_permissions(roles), user)  # user: keeps its id unique
         return memo[key][:2]
 
+    def menu_key(self) -> tuple | None:
+        """What decides which menu entries the signed-in user sees (their builtin roles and
+        granted pairs), or None when nobody is signed in through a session."""
+        if getattr(g, "_api_key_user", False) or not current_user.is_authenticated:
+            return None
+        user = self._get_safe_user(g.user)
+        if user is None or not user.is_active:
+            return None
+        builtin, granted = self._access_of(user)
+        return tuple(sorted(role.name for role in builtin)), frozenset(granted)
+
     def _get_user_permission_view_menus(self, user, permission_name, view_menus_name):
         roles = [self.get_public_role()] if user is None else self.get_user_roles(user)
         roles = [role for role in roles if role is not None]
         granted = self._role_permissions(roles)
         names = view_menus_name or {view for _, view in granted}
         return {name for name in names if (permission_name, name) in granted}
+
+
+MENU_ENTRIES = "appbuilder/navbar_menu_entries.html"
+_menus: dict[tuple, Markup] = {}
+
+
+def navbar_menu(menu) -> Markup:
+    """The menu's entries as FAB writes them, made once per language and set of permissions
+    (a change of a role's permissions is a new set, so a new menu)."""
+    key = current_app.appbuilder.sm.menu_key()
+    if key is None:
+        return Markup(render_template(MENU_ENTRIES, menu=menu))
+    key = (str(get_locale()), *key)
+    if key not in _menus:
+        if len(_menus) >= 64:  # roles x languages; more means permissions keep changing
+            _menus.clear()
+        _menus[key] = Markup(render_template(MENU_ENTRIES, menu=menu))
+    return _menus[key]

@@ -12,6 +12,7 @@ from flask_migrate import Migrate
 from app import timeutil, values
 from app.errors import init_errors
 from app.extensions import csrf, db, mail
+from app.fab_overrides import navbar_menu
 from app.health import bp as health_bp
 from app.input_guard import init_input_guard
 from app.request_log import init_request_log
@@ -102,6 +103,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["slot"] = timeutil.format_slot
     app.jinja_env.filters["shown"] = values.shown
     app.jinja_env.globals["list_rows"] = values.list_rows
+    app.jinja_env.globals["navbar_menu"] = navbar_menu  # FAB's menu, once per permission set
     app.jinja_env.globals["STATE_LABELS"] = STATES
     app.jinja_env.globals["page_texts"] = page_texts  # FAB's scripts in the reader's language
     app.jinja_env.globals.update(Approval=Approval, Outcome=Outcome,

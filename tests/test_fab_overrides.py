@@ -60,3 +60,26 @@ def test_every_view_with_actions_checks_their_rows(app):
     unchecked = [type(view).__name__ for view in with_actions
                  if not isinstance(view, RowCheckedActions)]
     assert unchecked == []
+
+
+def test_the_menu_is_each_permission_sets_own(app, login_as, ctx):
+    """The menu is written once per language and set of permissions (navbar_menu): a user
+    never gets another role's entries, and a permission taken from a role shows at once."""
+    from app.extensions import db
+    from app.security import roles as R
+
+    kasi, pemohon = login_as("kasi.pdsi"), login_as("pemohon")
+    assert 'href="/dashboard/"' in kasi.get("/").get_data(as_text=True)
+    page = pemohon.get("/").get_data(as_text=True)
+    assert 'href="/dashboard/"' not in page and 'href="/improvementrequestview/list/"' in page
+    assert 'href="/dashboard/"' in kasi.get("/").get_data(as_text=True)
+    sm = app.appbuilder.sm
+    role = sm.find_role(R.KASI)
+    menu = sm.find_permission_view_menu("menu_access", R.M_DASHBOARD)
+    sm.del_permission_role(role, menu)
+    try:
+        assert 'href="/dashboard/"' not in kasi.get("/").get_data(as_text=True)
+    finally:
+        sm.add_permission_role(role, menu)
+        db.session.commit()
+    assert 'href="/dashboard/"' in kasi.get("/").get_data(as_text=True)
