@@ -555,18 +555,18 @@ class CachedPermissions:
 
 
 MENU_ENTRIES = "appbuilder/navbar_menu_entries.html"
-_menus: dict[tuple, Markup] = {}
 
 
 def navbar_menu(menu) -> Markup:
-    """The menu's entries as FAB writes them, made once per language and set of permissions
-    (a change of a role's permissions is a new set, so a new menu)."""
+    """The menu's entries as FAB writes them, made once per app, language and set of
+    permissions (a change of a role's permissions is a new set, so a new menu)."""
     key = current_app.appbuilder.sm.menu_key()
     if key is None:
         return Markup(render_template(MENU_ENTRIES, menu=menu))
+    menus = current_app.extensions.setdefault("layanan_menus", {})
     key = (str(get_locale()), *key)
-    if key not in _menus:
-        if len(_menus) >= 64:  # roles x languages; more means permissions keep changing
-            _menus.clear()
-        _menus[key] = Markup(render_template(MENU_ENTRIES, menu=menu))
-    return _menus[key]
+    if key not in menus:
+        if len(menus) >= 64:  # roles x languages; more means permissions keep changing
+            menus.clear()
+        menus[key] = Markup(render_template(MENU_ENTRIES, menu=menu))
+    return menus[key]

@@ -26,8 +26,6 @@ from app.views import page_texts, register_views
 from app.workflow.rules import STATES
 from app.workflow.vocabulary import APPROVAL_LABELS, OUTCOME_LABELS, Approval, Outcome
 
-log = logging.getLogger(__name__)
-
 
 def create_app(config: object | str = "config.Config", **overrides) -> Flask:
     # FAB's own security API warns about filters it cannot build for relation columns.

@@ -84,5 +84,3 @@ def init_database(app: Flask) -> None:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA busy_timeout=30000")
                 cursor.close()
-
-

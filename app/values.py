@@ -33,11 +33,15 @@ def shown(value):
     return value
 
 
-def list_rows(items, pks, columns, formatters, links, slot, actions=False) -> Markup:
+def list_rows(items, pks, columns, formatters, links, slot, actions=False,
+              delete=None) -> Markup:
     """The <tr> rows of FAB's list widget (app/templates/appbuilder/general/widgets/list.html):
     `links` are (href with `slot` for the row's key, title, label, icon) or None for no
-    action cell; each column through its formatter, else `shown`."""
+    action cell; `delete` is (href with `slot`, FAB's lnk_delete macro) when rows may be
+    deleted (each button carries its own confirmation script); each column through its
+    formatter, else `shown`."""
     slot = str(slot)
+    delete_href, delete_button = delete if delete and delete[0] else (None, None)
     cells = [(column, f"col-{column.replace('.', '-')}", formatters.get(column))
              for column in columns]
     links = [(str(href), escape(title), escape(label), escape(icon))
@@ -56,6 +60,8 @@ def list_rows(items, pks, columns, formatters, links, slot, actions=False) -> Ma
                            'class="btn btn-sm btn-default" data-toggle="tooltip" rel="tooltip" '
                            f'title="{title}"><span class="sr-only">{label}</span>'
                            f'<i class="fa {icon}"></i></a>')
+            if delete_href:
+                out.append(str(delete_button(str(delete_href).replace(slot, key))))
             out.append("</div></center></td>")
         for column, css, formatter in cells:
             value = item[column]

@@ -553,13 +553,21 @@ def rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def vm_hwm_kb(pid: int | str = "self") -> int:
+    """A process's peak RSS (VmHWM); 0 once it has ended. Unlike getrusage's ru_maxrss it
+    does not carry the parent's peak over fork and exec."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:  # it has just ended
+        pass
+    return 0
+
+
 def peak_rss_mb() -> float:
-    """VmHWM: unlike getrusage's ru_maxrss it does not carry the parent's peak over exec."""
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return (vm_hwm_kb() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 
 
 def reset_peak() -> bool:
@@ -991,17 +999,6 @@ def report_while_serving(port: int, cookie: dict, list_path: str, idle_p50_ms: f
               "ratio_to_idle": round(p50 / idle_p50_ms, 2) if p50 and idle_p50_ms else None}
     print(f"    report in the background: {result}")
     return result
-
-
-def vm_hwm_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:  # it has just ended
-        pass
-    return 0
 
 
 def report_by_worker(url: str, port: int, cookie: dict, list_path: str, idle_p50_ms: float,

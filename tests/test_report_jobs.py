@@ -337,14 +337,18 @@ def test_a_browser_without_the_script_gets_a_page_then_the_file(manual, login_as
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def worker_process(app, *arguments: str) -> subprocess.CompletedProcess:
-    """`python -m app.reports.worker`, configured as an operator would: by the environment."""
+def worker_env(app) -> dict:
+    """The environment an operator gives the worker: the web app's database, key and folder."""
     with app.app_context():
         folder = jobs.folder()
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "SECRET_KEY": app.config["SECRET_KEY"], "REPORT_FOLDER": folder}
+    return {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": app.config["SECRET_KEY"], "REPORT_FOLDER": folder}
+
+
+def worker_process(app, *arguments: str) -> subprocess.CompletedProcess:
+    """`python -m app.reports.worker`, configured as an operator would: by the environment."""
     return subprocess.run([sys.executable, "-m", "app.reports.worker", *arguments], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=300)
+                          env=worker_env(app), capture_output=True, text=True, timeout=300)
 
 
 def test_the_dedicated_worker_process_builds_the_queue(manual, login_as, tmp_path):
@@ -374,9 +378,7 @@ def test_the_dedicated_worker_loads_no_screen_code(manual):
              "print(' '.join(sorted(m for m in sys.modules if m in {"
              "'app.factory', 'app.views', 'app.reports.views', 'app.printing', "
              "'app.dashboard', 'app.home', 'fpdf', 'segno', 'pyhanko', 'openpyxl'})))")
-    env = {**os.environ, "DATABASE_URL": manual.config["SQLALCHEMY_DATABASE_URI"],
-           "SECRET_KEY": manual.config["SECRET_KEY"]}
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=worker_env(manual),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
